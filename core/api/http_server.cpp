@@ -1,0 +1,377 @@
+#include "api/http_server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <grp.h>
+#include <list>
+#include <mutex>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace berth::api {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using unix_socket = net::local::stream_protocol;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// Request bodies above this are refused with 413 (build contexts and image
+// loads will stream instead of buffering when they arrive).
+constexpr uint64_t kBodyLimit = 64ull << 20;
+
+std::string lower(std::string s) {
+    for (auto &c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+template <class Stream>
+class BeastResponseStream : public ResponseStream {
+public:
+    BeastResponseStream(Stream &s, beast::flat_buffer &buf, bool chunked)
+        : stream_(s), buffer_(buf), chunked_(chunked) {}
+    bool write(std::string_view data) override {
+        if (data.empty()) return ok_;
+        beast::error_code ec;
+        if (chunked_)
+            net::write(stream_, http::make_chunk(net::const_buffer(data.data(), data.size())), ec);
+        else
+            net::write(stream_, net::const_buffer(data.data(), data.size()), ec);
+        if (ec) ok_ = false;
+        return ok_;
+    }
+    size_t read_some(char *buf, size_t len) override {
+        // Bytes the HTTP parser already buffered come first.
+        if (buffer_.size() > 0) {
+            const size_t n = net::buffer_copy(net::buffer(buf, len), buffer_.data());
+            buffer_.consume(n);
+            return n;
+        }
+        beast::error_code ec;
+        const size_t n = stream_.read_some(net::buffer(buf, len), ec);
+        return ec ? 0 : n;
+    }
+    void finish() {
+        beast::error_code ec;
+        if (chunked_ && ok_) net::write(stream_, http::make_chunk_last(), ec);
+    }
+
+private:
+    Stream &stream_;
+    beast::flat_buffer &buffer_;
+    bool chunked_;
+    bool ok_ = true;
+};
+
+// Serve requests on one connection until it closes or asks to.
+template <class Stream>
+void serve(Stream &stream, const Router &router, const std::string &user, const std::string &authn) {
+    beast::flat_buffer buffer;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(kBodyLimit);
+        parser.header_limit(64 * 1024);
+        beast::error_code ec;
+        http::read(stream, buffer, parser, ec);
+        if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset)
+            return;
+        if (ec) {
+            // Answer what we can (a too-large body, a malformed head) and close.
+            const bool too_big = ec == http::error::body_limit;
+            http::response<http::string_body> res{too_big ? http::status::payload_too_large
+                                                           : http::status::bad_request,
+                                                  11};
+            res.set(http::field::content_type, "application/json");
+            res.body() = error_body(too_big ? "request body is larger than the daemon accepts"
+                                            : "malformed HTTP request: " + ec.message());
+            res.prepare_payload();
+            res.keep_alive(false);
+            beast::error_code ignored;
+            http::write(stream, res, ignored);
+            return;
+        }
+        auto &req = parser.get();
+        Request request;
+        request.method = std::string(req.method_string());
+        request.target = std::string(req.target());
+        for (const auto &f : req) request.headers[lower(std::string(f.name_string()))] = std::string(f.value());
+        request.body = std::move(req.body());
+        request.user = user;
+        request.authn_method = authn;
+        const bool keep_alive = req.keep_alive();
+        const bool head = req.method() == http::verb::head;
+
+        Response response = router.dispatch(request);
+
+        if (response.stream) {
+            http::response<http::empty_body> res{static_cast<http::status>(response.status), 11};
+            if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
+            for (const auto &[k, v] : response.headers) res.set(k, v);
+            if (response.hijack) {
+                res.set(http::field::connection, "Upgrade");
+                res.set(http::field::upgrade, "tcp");
+            } else {
+                res.chunked(true);
+            }
+            http::response_serializer<http::empty_body> sr{res};
+            http::write_header(stream, sr, ec);
+            if (ec) return;
+            BeastResponseStream<Stream> out(stream, buffer, !response.hijack);
+            response.stream(out);
+            out.finish();
+            return; // streams and hijacks end the connection
+        }
+
+        http::response<http::string_body> res{static_cast<http::status>(response.status), 11};
+        if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
+        for (const auto &[k, v] : response.headers) res.set(k, v);
+        res.body() = head ? std::string() : std::move(response.body);
+        res.prepare_payload();
+        res.keep_alive(keep_alive);
+        http::write(stream, res, ec);
+        if (ec || !keep_alive) return;
+    }
+}
+
+std::string peer_uid(int fd) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) return "uid:" + std::to_string(cred.uid);
+    return "uid:unknown";
+}
+
+std::string certificate_cn(SSL *ssl) {
+    X509 *cert = SSL_get1_peer_certificate(ssl);
+    if (cert == nullptr) return {};
+    char cn[256] = {};
+    X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+    X509_free(cert);
+    return cn;
+}
+
+} // namespace
+
+struct HttpServer::Impl {
+    const Router &router;
+    TlsFiles tls;
+    net::io_context io;
+    std::unique_ptr<net::ssl::context> ssl_ctx;
+
+    struct Listener {
+        std::string address;
+        std::string unix_path; // empty for tcp
+        std::unique_ptr<unix_socket::acceptor> unix_acceptor;
+        std::unique_ptr<tcp::acceptor> tcp_acceptor;
+        std::thread thread;
+    };
+    std::list<Listener> listeners;
+
+    std::mutex mutex;
+    std::condition_variable idle;
+    std::list<int> open_fds; // connections to shut down on stop
+    size_t sessions = 0;
+    std::atomic<bool> stopping{false};
+
+    Impl(const Router &r, TlsFiles t) : router(r), tls(std::move(t)) {}
+
+    void track(int fd, bool add) {
+        std::lock_guard lock(mutex);
+        if (add) {
+            open_fds.push_back(fd);
+            ++sessions;
+        } else {
+            open_fds.remove(fd);
+            if (--sessions == 0) idle.notify_all();
+        }
+    }
+
+    void accept_unix(Listener &l) {
+        for (;;) {
+            unix_socket::socket sock(io);
+            beast::error_code ec;
+            l.unix_acceptor->accept(sock, ec);
+            if (stopping) return;
+            if (ec) {
+                spdlog::warn("accept on {}: {}", l.address, ec.message());
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                continue;
+            }
+            const int fd = sock.native_handle();
+            track(fd, true);
+            std::thread([this, s = std::move(sock), fd]() mutable {
+                try {
+                    serve(s, router, peer_uid(fd), "unix");
+                } catch (const std::exception &e) {
+                    spdlog::debug("connection ended: {}", e.what());
+                }
+                beast::error_code ignored;
+                s.shutdown(unix_socket::socket::shutdown_both, ignored);
+                track(fd, false);
+            }).detach();
+        }
+    }
+
+    void accept_tcp(Listener &l) {
+        for (;;) {
+            tcp::socket sock(io);
+            beast::error_code ec;
+            l.tcp_acceptor->accept(sock, ec);
+            if (stopping) return;
+            if (ec) {
+                spdlog::warn("accept on {}: {}", l.address, ec.message());
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                continue;
+            }
+            const int fd = sock.native_handle();
+            track(fd, true);
+            std::thread([this, s = std::move(sock), fd]() mutable {
+                try {
+                    net::ssl::stream<tcp::socket> stream(std::move(s), *ssl_ctx);
+                    beast::error_code hec;
+                    stream.handshake(net::ssl::stream_base::server, hec);
+                    if (hec) {
+                        // No valid client certificate: the connection ends here.
+                        spdlog::info("TLS handshake refused: {}", hec.message());
+                    } else {
+                        serve(stream, router, certificate_cn(stream.native_handle()), "TLS");
+                        beast::error_code ignored;
+                        stream.shutdown(ignored);
+                    }
+                } catch (const std::exception &e) {
+                    spdlog::debug("connection ended: {}", e.what());
+                }
+                track(fd, false);
+            }).detach();
+        }
+    }
+
+    void listen_unix(const std::string &address, const std::string &path) {
+        Listener l;
+        l.address = address;
+        l.unix_path = path;
+        // A leftover socket file from a crash is removed; a live one means
+        // another daemon serves this address.
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) == 0) {
+            unix_socket::socket probe(io);
+            beast::error_code ec;
+            probe.connect(unix_socket::endpoint(path), ec);
+            if (!ec) throw std::runtime_error("cannot listen on " + address + ": another daemon is serving it");
+            ::unlink(path.c_str());
+        }
+        const auto dir = path.substr(0, path.rfind('/'));
+        if (!dir.empty()) std::filesystem::create_directories(dir);
+        const mode_t old_mask = ::umask(0117); // the socket is born 0660
+        try {
+            l.unix_acceptor = std::make_unique<unix_socket::acceptor>(io, unix_socket::endpoint(path));
+        } catch (const std::exception &e) {
+            ::umask(old_mask);
+            throw std::runtime_error("cannot listen on " + address + ": " + e.what());
+        }
+        ::umask(old_mask);
+        ::chmod(path.c_str(), 0660);
+        if (const group *g = ::getgrnam("berth")) {
+            if (::chown(path.c_str(), 0, g->gr_gid) != 0)
+                spdlog::warn("cannot give {} to group berth: {}", path, strerror(errno));
+        }
+        listeners.push_back(std::move(l));
+    }
+
+    void listen_tcp(const std::string &address, const std::string &hostport) {
+        if (tls.ca_cert.empty() || tls.cert.empty() || tls.key.empty())
+            throw std::runtime_error("cannot listen on " + address +
+                                     ": TCP needs mutual TLS (--tlsverify --tlscacert --tlscert --tlskey)");
+        if (!ssl_ctx) {
+            ssl_ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+            ssl_ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                                 net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                                 net::ssl::context::no_tlsv1_1);
+            try {
+                ssl_ctx->use_certificate_chain_file(tls.cert);
+                ssl_ctx->use_private_key_file(tls.key, net::ssl::context::pem);
+                ssl_ctx->load_verify_file(tls.ca_cert);
+            } catch (const std::exception &e) {
+                throw std::runtime_error("cannot load TLS files for " + address + ": " + e.what());
+            }
+            ssl_ctx->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert);
+        }
+        const auto colon = hostport.rfind(':');
+        if (colon == std::string::npos) throw std::runtime_error("invalid address " + address + ": want tcp://host:port");
+        std::string host = hostport.substr(0, colon);
+        if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+        if (host.empty()) host = "0.0.0.0";
+        Listener l;
+        l.address = address;
+        try {
+            const auto port = static_cast<unsigned short>(std::stoi(hostport.substr(colon + 1)));
+            tcp::endpoint ep(net::ip::make_address(host), port);
+            l.tcp_acceptor = std::make_unique<tcp::acceptor>(io, ep, /*reuse_address=*/true);
+        } catch (const std::exception &e) {
+            throw std::runtime_error("cannot listen on " + address + ": " + e.what());
+        }
+        listeners.push_back(std::move(l));
+    }
+};
+
+HttpServer::HttpServer(const Router &router, TlsFiles tls)
+    : impl_(std::make_unique<Impl>(router, std::move(tls))) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::listen(const std::string &address) {
+    if (address.rfind("unix://", 0) == 0) {
+        const std::string path = address.substr(7);
+        if (path.empty() || path[0] != '/') throw std::runtime_error("invalid address " + address + ": want unix:///absolute/path");
+        impl_->listen_unix(address, path);
+    } else if (address.rfind("tcp://", 0) == 0) {
+        impl_->listen_tcp(address, address.substr(6));
+    } else {
+        throw std::runtime_error("invalid address " + address + ": want unix:///path or tcp://host:port");
+    }
+    spdlog::info("API listening on {}", address);
+}
+
+void HttpServer::start() {
+    for (auto &l : impl_->listeners) {
+        if (l.unix_acceptor)
+            l.thread = std::thread([this, &l] { impl_->accept_unix(l); });
+        else
+            l.thread = std::thread([this, &l] { impl_->accept_tcp(l); });
+    }
+}
+
+void HttpServer::stop() {
+    if (impl_->stopping.exchange(true)) return;
+    for (auto &l : impl_->listeners) {
+        // shutdown() wakes a thread blocked in accept() on Linux.
+        if (l.unix_acceptor) ::shutdown(l.unix_acceptor->native_handle(), SHUT_RDWR);
+        if (l.tcp_acceptor) ::shutdown(l.tcp_acceptor->native_handle(), SHUT_RDWR);
+    }
+    for (auto &l : impl_->listeners)
+        if (l.thread.joinable()) l.thread.join();
+    {
+        std::unique_lock lock(impl_->mutex);
+        for (int fd : impl_->open_fds) ::shutdown(fd, SHUT_RDWR);
+        impl_->idle.wait_for(lock, std::chrono::seconds(5), [&] { return impl_->sessions == 0; });
+    }
+    for (auto &l : impl_->listeners) {
+        beast::error_code ec;
+        if (l.unix_acceptor) l.unix_acceptor->close(ec);
+        if (l.tcp_acceptor) l.tcp_acceptor->close(ec);
+        if (!l.unix_path.empty()) ::unlink(l.unix_path.c_str());
+    }
+}
+
+} // namespace berth::api

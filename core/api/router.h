@@ -1,0 +1,44 @@
+// router.h — method + path pattern to handler. Patterns use {name} for one
+// segment and {name:.*} for the rest of the path (image names contain '/').
+#pragma once
+
+#include "api/http_types.h"
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace berth::api {
+
+class Router {
+public:
+    // method "GET" also answers HEAD (with the body dropped by the server).
+    void add(const std::string &method, const std::string &pattern, Handler handler);
+
+    struct Match {
+        const Handler *handler = nullptr;
+        std::map<std::string, std::string> params;
+    };
+    // nullopt when no route matches the path at all; a Match with a null
+    // handler when the path matches but not the method.
+    std::optional<Match> match(const std::string &method, const std::string &path) const;
+
+    // The whole request pipeline short of I/O: version prefix, routing,
+    // errors turned into Docker's JSON bodies, the standard headers.
+    Response dispatch(Request &request) const;
+
+private:
+    struct Route {
+        std::string method;
+        std::regex re;
+        std::vector<std::string> names;
+        Handler handler;
+    };
+    std::vector<Route> routes_;
+};
+
+// The headers moby adds to every response.
+void add_standard_headers(Response &response);
+
+} // namespace berth::api

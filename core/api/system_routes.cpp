@@ -1,0 +1,143 @@
+#include "api/system_routes.h"
+
+#include "api/api_version.h"
+#include "daemon/host_facts.h"
+
+#include <berth/abi.h>
+
+#include <nlohmann/json.hpp>
+
+namespace berth::api {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char *kBuildTime = __DATE__ " " __TIME__;
+
+json version_json(const daemon::HostFacts &facts) {
+    const json details = {{"ApiVersion", kApiVersion},
+                          {"MinAPIVersion", kMinApiVersion},
+                          {"GitCommit", "berth"},
+                          {"GoVersion", "n/a (C++)"},
+                          {"Os", "linux"},
+                          {"Arch", facts.go_arch},
+                          {"KernelVersion", facts.kernel_version},
+                          {"BuildTime", kBuildTime},
+                          {"Experimental", "false"},
+                          {"PluginABI", std::to_string(BERTH_ABI_MAJOR) + "." + std::to_string(BERTH_ABI_MINOR)}};
+    return {{"Platform", {{"Name", "Berth Engine"}}},
+            {"Components", json::array({{{"Name", "Engine"}, {"Version", BERTH_VERSION}, {"Details", details}}})},
+            {"Version", BERTH_VERSION},
+            {"ApiVersion", kApiVersion},
+            {"MinAPIVersion", kMinApiVersion},
+            {"GitCommit", "berth"},
+            {"GoVersion", "n/a (C++)"},
+            {"Os", "linux"},
+            {"Arch", facts.go_arch},
+            {"KernelVersion", facts.kernel_version},
+            {"Experimental", false},
+            {"BuildTime", kBuildTime}};
+}
+
+json info_json(const daemon::DaemonContext &ctx, const daemon::HostFacts &facts) {
+    const auto &cfg = ctx.config;
+    json network = json::array();
+    for (const auto &d : ctx.plugins->drivers(BERTH_KIND_NETWORK)) network.push_back(d);
+    json log = json::array();
+    for (const auto &d : ctx.plugins->drivers(BERTH_KIND_LOG)) log.push_back(d);
+    json authz = json::array();
+    for (const auto &a : cfg.authorization_plugins) authz.push_back(a);
+    json warnings = json::array();
+    size_t rejected = 0;
+    for (const auto &r : ctx.plugins->list())
+        if (r.state == "rejected") ++rejected;
+    if (rejected)
+        warnings.push_back("WARNING: " + std::to_string(rejected) +
+                           " plugin file(s) were refused; see `berth plugin ls` for the reasons");
+    json runtimes = json::object();
+    runtimes["runc"] = {{"path", "runc"}};
+    for (const auto &[name, spec] : cfg.runtimes) runtimes[name] = json::parse(spec);
+
+    return {
+        {"ID", ctx.engine_id},
+        {"Containers", 0},
+        {"ContainersRunning", 0},
+        {"ContainersPaused", 0},
+        {"ContainersStopped", 0},
+        {"Images", 0},
+        {"Driver", cfg.storage_driver},
+        {"DriverStatus", json::array()},
+        {"Plugins", {{"Volume", json::array()}, {"Network", network}, {"Authorization", authz}, {"Log", log}}},
+        {"MemoryLimit", true},
+        {"SwapLimit", false},
+        {"CpuCfsPeriod", true},
+        {"CpuCfsQuota", true},
+        {"CPUShares", true},
+        {"CPUSet", true},
+        {"PidsLimit", true},
+        {"IPv4Forwarding", facts.ipv4_forwarding},
+        {"Debug", cfg.debug},
+        {"NFd", 0},
+        {"NGoroutines", 0},
+        {"SystemTime", ""},
+        {"LoggingDriver", cfg.log_driver},
+        {"CgroupDriver", facts.cgroup_driver},
+        {"CgroupVersion", std::to_string(facts.cgroup_version)},
+        {"NEventsListener", 0},
+        {"KernelVersion", facts.kernel_version},
+        {"OperatingSystem", facts.operating_system},
+        {"OSVersion", facts.os_version},
+        {"OSType", "linux"},
+        {"Architecture", facts.architecture},
+        {"IndexServerAddress", "https://index.docker.io/v1/"},
+        {"RegistryConfig",
+         {{"InsecureRegistryCIDRs", json::array({"127.0.0.0/8"})},
+          {"IndexConfigs", json::object()},
+          {"Mirrors", cfg.registry_mirrors}}},
+        {"NCPU", facts.ncpu},
+        {"MemTotal", facts.mem_total},
+        {"DockerRootDir", cfg.data_root.string()},
+        {"Name", facts.hostname},
+        {"Labels", cfg.labels},
+        {"ExperimentalBuild", false},
+        {"ServerVersion", BERTH_VERSION},
+        {"Runtimes", runtimes},
+        {"DefaultRuntime", cfg.default_runtime},
+        {"Swarm",
+         {{"NodeID", ""},
+          {"NodeAddr", ""},
+          {"LocalNodeState", "inactive"},
+          {"ControlAvailable", false},
+          {"Error", ""},
+          {"RemoteManagers", nullptr}}},
+        {"LiveRestoreEnabled", cfg.live_restore},
+        {"Isolation", ""},
+        {"InitBinary", "docker-init"},
+        {"SecurityOptions", json::array()},
+        {"Warnings", warnings},
+    };
+}
+
+} // namespace
+
+void add_system_routes(Router &router, daemon::DaemonContext &ctx) {
+    auto ping = [](Request &) {
+        Response r = Response::text(200, "OK");
+        r.headers.emplace_back("Builder-Version", "1");
+        r.headers.emplace_back("Swarm", "inactive");
+        r.headers.emplace_back("Cache-Control", "no-cache, no-store, must-revalidate");
+        r.headers.emplace_back("Pragma", "no-cache");
+        return r;
+    };
+    router.add("GET", "/_ping", ping);
+    router.add("HEAD", "/_ping", ping);
+
+    // Host facts hardly change; read them once.
+    auto facts = std::make_shared<daemon::HostFacts>(daemon::read_host_facts());
+    router.add("GET", "/version", [facts](Request &) { return Response::json(200, version_json(*facts).dump()); });
+    router.add("GET", "/info", [&ctx, facts](Request &) {
+        return Response::json(200, info_json(ctx, *facts).dump());
+    });
+}
+
+} // namespace berth::api

@@ -1,0 +1,116 @@
+#include "daemon/daemon.h"
+
+#include "api/api_version.h"
+#include "api/http_server.h"
+#include "api/plugin_routes.h"
+#include "api/router.h"
+#include "api/system_routes.h"
+#include "daemon/daemon_context.h"
+#include "util/atomic_file.h"
+#include "util/data_root_lock.h"
+#include "util/self_path.h"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace berth::daemon {
+namespace {
+
+// A UUID-shaped id kept in the data root, as dockerd's engine ID is.
+std::string engine_id(const std::filesystem::path &data_root) {
+    const auto path = data_root / "engine-id";
+    std::ifstream in(path);
+    std::string id;
+    if (in >> id && id.size() == 36) return id;
+    unsigned char b[16];
+    RAND_bytes(b, sizeof b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    char buf[37];
+    std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                  b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                  b[14], b[15]);
+    util::write_file_atomic(path, std::string(buf) + "\n", 0644);
+    return buf;
+}
+
+std::string plugin_config_for(const config::DaemonConfig &cfg, const std::string &name) {
+    auto it = cfg.plugin_config.find(name);
+    return it == cfg.plugin_config.end() ? "{}" : it->second;
+}
+
+// Blocks SIGTERM/SIGINT in every thread (so no worker receives them) and
+// waits for one here.
+int wait_for_termination() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    int sig = 0;
+    sigwait(&set, &sig);
+    return sig;
+}
+
+} // namespace
+
+int run(const config::DaemonConfig &config) {
+    // Block termination signals before any thread starts so they inherit it.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    util::DataRootLock lock(config.data_root);
+    std::filesystem::create_directories(config.exec_root);
+
+    DaemonContext ctx;
+    ctx.config = config;
+    ctx.engine_id = engine_id(config.data_root);
+    ctx.started = std::chrono::system_clock::now();
+
+    plugins::RegistryOptions opts;
+    if (auto bundled = util::bundled_plugin_dir(); !bundled.empty()) opts.plugin_dirs.push_back(bundled);
+    for (const auto &d : config.plugin_dirs) opts.plugin_dirs.push_back(d);
+    opts.data_root = config.data_root;
+    opts.exec_root = config.exec_root;
+    opts.host_version = BERTH_VERSION;
+    opts.plugin_config = [&config](const std::string &name) { return plugin_config_for(config, name); };
+    opts.events = [](const std::string &plugin, const std::string &kind, const std::string &json) {
+        spdlog::debug("event from {}: {} {}", plugin, kind, json);
+    };
+    ctx.plugins = std::make_unique<plugins::PluginRegistry>(std::move(opts));
+    ctx.plugins->discover();
+    // Vendors' calls can block; a pool twice the cores keeps the API moving.
+    ctx.executor = std::make_unique<plugins::CallExecutor>(
+        std::max(4u, 2 * std::thread::hardware_concurrency()));
+
+    api::Router router;
+    api::add_system_routes(router, ctx);
+    api::add_plugin_routes(router, ctx);
+
+    api::HttpServer server(router, api::TlsFiles{config.tlscacert, config.tlscert, config.tlskey});
+    for (const auto &host : config.hosts) server.listen(host);
+    server.start();
+
+    util::write_file_atomic(config.pidfile, std::to_string(::getpid()) + "\n", 0644);
+    spdlog::info("berthd {} started (data root {}, exec root {}, API {})", BERTH_VERSION,
+                 config.data_root.string(), config.exec_root.string(), api::kApiVersion);
+
+    const int sig = wait_for_termination();
+    spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    server.stop();
+    ctx.executor.reset();
+    ctx.plugins->shutdown();
+    std::filesystem::remove(config.pidfile);
+    spdlog::info("berthd stopped");
+    return 0;
+}
+
+} // namespace berth::daemon

@@ -1,0 +1,15 @@
+// atomic_file.h — crash-safe file replacement: write a temp file in the same
+// directory, fsync it, rename it over the target, fsync the directory. A
+// reader sees the old content or the new, never a torn file, even across
+// kill -9 or power loss.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace berth::util {
+
+// Returns false (errno set) on any failure; the target is then unchanged.
+bool write_file_atomic(const std::filesystem::path &target, std::string_view data, int mode = 0600);
+
+} // namespace berth::util
