@@ -1,0 +1,110 @@
+// berth/layertar.hpp — OCI layer tars for storage drivers, on libarchive.
+//
+// A static library (Berth::LayerTar) that ships with the plugin SDK, so a
+// vendor's driver gets the same safe extraction and diffing as the bundled
+// ones without any core source. It is C++ linked *into* the plugin; nothing
+// here crosses the plugin ABI.
+//
+// Safety contract of apply():
+//   - every path is resolved inside the target root with openat2
+//     (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): a symlink inside the layer,
+//     absolute or relative, can never lead a write outside the root;
+//   - entries whose name is absolute or has a ".." component are refused;
+//   - hard links may only point at entries extracted earlier from the same
+//     tar;
+//   - character and block devices are refused unless allow_devices;
+//   - whiteout names must be plain file names ("", ".", ".." are refused);
+//   - xattrs in the trusted.overlay.* namespace are never taken from a tar;
+//   - max_entries bounds a tar bomb.
+// A refused tar throws LayerError naming the entry; what was extracted
+// before stays in the target (the caller removes the whole layer).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace berth::layertar {
+
+// Thrown for a refused or unreadable tar, and for I/O failures. code is a
+// BERTH_E_* value (INVAL for a bad tar, IO for the disk, PERM for the
+// kernel), so a driver can return it unchanged.
+class LayerError : public std::runtime_error {
+public:
+    LayerError(int32_t code, const std::string &message) : std::runtime_error(message), code_(code) {}
+    int32_t code() const noexcept { return code_; }
+
+private:
+    int32_t code_;
+};
+
+// How whiteouts are stored on disk.
+enum class WhiteoutStyle {
+    // overlayfs: a deleted path is a 0/0 character device, an opaque
+    // directory carries xattr trusted.overlay.opaque="y" (overlay2).
+    overlay,
+    // the target is a writable copy of the parent (btrfs snapshot, plain
+    // directory copy): a whiteout deletes the path, an opaque marker deletes
+    // every child that did not come from this same tar.
+    remove,
+};
+
+struct ApplyOptions {
+    WhiteoutStyle whiteouts = WhiteoutStyle::remove;
+    bool allow_devices = false;
+    // chown entries to the tar's uid/gid; default: only when running as root.
+    bool preserve_ownership = true;
+    // 0 = no limit. Exceeding it refuses the tar (LayerError INVAL).
+    uint64_t max_entries = 2'000'000;
+};
+
+struct ApplyResult {
+    int64_t bytes = 0;      // file content bytes written (apparent sizes)
+    uint64_t entries = 0;   // tar entries processed, whiteouts included
+};
+
+// Read an uncompressed (or gzip/zstd: libarchive auto-detects) layer tar
+// from in_fd until EOF and apply it to root, which must exist. in_fd is
+// borrowed (not closed).
+ApplyResult apply(int in_fd, const std::filesystem::path &root, const ApplyOptions &options = {});
+
+// One changed path, in Docker's /containers/{id}/changes vocabulary.
+struct Change {
+    enum Kind : int { modified = 0, added = 1, deleted = 2 };
+    std::string path; // absolute inside the layer: "/etc/passwd"
+    Kind kind = modified;
+    // For directories that replace the lower one wholesale (an opaque
+    // directory): the tar gets a ".wh..wh..opq" marker inside it.
+    bool opaque = false;
+};
+
+// Naive differ: walk `layer` and compare with `parent` (empty path: no
+// parent, everything is added). Compares type, mode, owner, size, mtime,
+// symlink target and xattrs. Deleted directories are reported once (not
+// their children). Sorted by path.
+std::vector<Change> changes_between(const std::filesystem::path &layer, const std::filesystem::path &parent);
+
+// overlayfs upper dir: 0/0 character devices are deletions, directories with
+// trusted.overlay.opaque=y are opaque; other entries are added when no lower
+// dir has the path, modified otherwise. lowers: top-most first.
+std::vector<Change> changes_overlay(const std::filesystem::path &upper,
+                                    const std::vector<std::filesystem::path> &lowers);
+
+// Write an uncompressed OCI layer tar (PAX) of `changes` taken from `root`
+// to out_fd: added/modified entries with their metadata, xattrs (minus
+// trusted.overlay.*), hard links kept as links, sparse files kept sparse;
+// deleted paths as ".wh.<name>"; opaque dirs with ".wh..wh..opq". Parent
+// directories of changed paths are included so the tar extracts anywhere.
+// Returns the content bytes written. out_fd is borrowed.
+int64_t write_tar(int out_fd, const std::filesystem::path &root, const std::vector<Change> &changes);
+
+// The content bytes write_tar would write, without writing.
+int64_t content_size(const std::filesystem::path &root, const std::vector<Change> &changes);
+
+// Remove a directory tree without following symlinks, staying on one file
+// system (for drivers removing layer directories). Missing root is fine.
+void remove_tree(const std::filesystem::path &root);
+
+} // namespace berth::layertar
