@@ -3,7 +3,9 @@
 #include "api/api_version.h"
 #include "daemon/host_facts.h"
 
-#include <berth/abi.h>
+#include <berth/storage.h>
+
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
@@ -39,7 +41,41 @@ json version_json(const daemon::HostFacts &facts) {
             {"BuildTime", kBuildTime}};
 }
 
-json info_json(const daemon::DaemonContext &ctx, const daemon::HostFacts &facts) {
+// The selected driver's own status pairs, then one line per driver that
+// was passed over and why ("docker info" prints them under the driver).
+json driver_status(daemon::DaemonContext &ctx) {
+    json pairs = json::array();
+    if (!ctx.storage.driver.empty()) {
+        if (auto slot = ctx.plugins->slot(BERTH_KIND_STORAGE, ctx.storage.driver)) {
+            auto out = std::make_shared<std::string>();
+            const auto res = ctx.executor->run(
+                *slot,
+                [out](const plugins::Lease &lease, berth_call *call) {
+                    const auto *ops = lease.ops<berth_storage_ops>();
+                    if (ops->status == nullptr) return int32_t(BERTH_E_NOTSUP);
+                    char *text = nullptr;
+                    const int32_t rc = ops->status(lease.instance(), call, &text);
+                    if (text != nullptr) {
+                        *out = text;
+                        std::free(text);
+                    }
+                    return rc;
+                },
+                std::chrono::seconds(10));
+            const json status = res.code == BERTH_OK ? json::parse(*out, nullptr, false) : json();
+            if (status.is_array()) {
+                for (const auto &p : status)
+                    if (p.is_array() && p.size() == 2 && p[0].is_string() && p[1].is_string()) pairs.push_back(p);
+            } else if (res.code != BERTH_OK) {
+                pairs.push_back({"Status", res.message});
+            }
+        }
+    }
+    for (const auto &[driver, why] : ctx.storage.passed_over) pairs.push_back({"Passed over " + driver, why});
+    return pairs;
+}
+
+json info_json(daemon::DaemonContext &ctx, const daemon::HostFacts &facts) {
     const auto &cfg = ctx.config;
     json network = json::array();
     for (const auto &d : ctx.plugins->drivers(BERTH_KIND_NETWORK)) network.push_back(d);
@@ -65,8 +101,8 @@ json info_json(const daemon::DaemonContext &ctx, const daemon::HostFacts &facts)
         {"ContainersPaused", 0},
         {"ContainersStopped", 0},
         {"Images", 0},
-        {"Driver", cfg.storage_driver},
-        {"DriverStatus", json::array()},
+        {"Driver", ctx.storage.driver},
+        {"DriverStatus", driver_status(ctx)},
         {"Plugins", {{"Volume", json::array()}, {"Network", network}, {"Authorization", authz}, {"Log", log}}},
         {"MemoryLimit", true},
         {"SwapLimit", false},

@@ -10,6 +10,8 @@
 #include "util/data_root_lock.h"
 #include "util/self_path.h"
 
+#include <berth/abi.h>
+
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
@@ -85,8 +87,16 @@ int run(const config::DaemonConfig &config) {
     opts.events = [](const std::string &plugin, const std::string &kind, const std::string &json) {
         spdlog::debug("event from {}: {} {}", plugin, kind, json);
     };
+    opts.deferred_kinds = {BERTH_KIND_STORAGE};
     ctx.plugins = std::make_unique<plugins::PluginRegistry>(std::move(opts));
     ctx.plugins->discover();
+    ctx.storage = storage::select_driver(*ctx.plugins, config.data_root, config.storage_driver);
+    if (ctx.storage.driver.empty())
+        spdlog::warn("no storage driver could start; images and containers are unavailable");
+    else
+        spdlog::info("storage driver {} ({})", ctx.storage.driver, ctx.storage.how);
+    for (const auto &[driver, why] : ctx.storage.passed_over)
+        spdlog::info("storage driver {} passed over: {}", driver, why);
     // Vendors' calls can block; a pool twice the cores keeps the API moving.
     ctx.executor = std::make_unique<plugins::CallExecutor>(
         std::max(4u, 2 * std::thread::hardware_concurrency()));

@@ -6,6 +6,7 @@
 #include "config/daemon_config.h"
 #include "plugins/call_executor.h"
 #include "plugins/registry.h"
+#include "storage/driver_selection.h"
 
 #include <chrono>
 #include <memory>
@@ -19,6 +20,7 @@ struct DaemonContext {
     std::chrono::system_clock::time_point started;
     std::unique_ptr<plugins::PluginRegistry> plugins;
     std::unique_ptr<plugins::CallExecutor> executor;
+    storage::Selection storage; // the storage driver in use and why the others are not
 };
 
 } // namespace berth::daemon

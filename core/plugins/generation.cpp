@@ -53,10 +53,10 @@ Generation::~Generation() {
 }
 
 int32_t Generation::init(const std::string &config_json, std::string &message) {
+    if (!create_service_dirs(*services_, message)) return BERTH_E_IO;
     berth_call call;
     berth_instance *inst = nullptr;
-    int32_t rc = BERTH_E_INTERNAL;
-    rc = descriptor_->init(&services_->table, config_json.c_str(), &inst, &call);
+    int32_t rc = descriptor_->init(&services_->table, config_json.c_str(), &inst, &call);
     if (rc == BERTH_OK && inst == nullptr) {
         rc = BERTH_E_INTERNAL;
         call.message = "init returned OK without an instance";
@@ -75,6 +75,8 @@ void Generation::retire() {
     if (initialised_) descriptor_->fini(instance_);
     instance_ = nullptr;
 }
+
+const std::filesystem::path &Generation::home_dir() const { return services_->home_dir; }
 
 bool Generation::threadsafe(size_t driver_index) const {
     return info_.drivers[driver_index].caps & BERTH_CAP_THREADSAFE;

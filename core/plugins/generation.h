@@ -41,6 +41,9 @@ public:
     const DescriptorInfo &info() const { return info_; }
     berth_instance *instance() const { return instance_; }
     bool retired() const { return retired_.load(); }
+    bool initialised() const { return initialised_; }
+    // The plugin's home under the data root (berth_host.home_dir).
+    const std::filesystem::path &home_dir() const;
 
     // The driver's operation table copied into a zeroed host-side buffer of
     // the host's own size, so any operation the plugin's (older, smaller)

@@ -125,10 +125,6 @@ std::unique_ptr<HostServices> make_host_services(std::string plugin_name, std::s
     s->run_dir = std::move(run_dir);
     s->state_dir = std::move(state_dir);
     s->events = std::move(events);
-    std::error_code ec;
-    std::filesystem::create_directories(s->home_dir, ec);
-    std::filesystem::create_directories(s->run_dir, ec);
-    std::filesystem::create_directories(s->state_dir, ec);
 
     berth_host &t = s->table;
     t.struct_size = sizeof(berth_host);
@@ -149,6 +145,18 @@ std::unique_ptr<HostServices> make_host_services(std::string plugin_name, std::s
     t.state_get = host_state_get;
     t.metric_add = host_metric_add;
     return s;
+}
+
+bool create_service_dirs(const HostServices &s, std::string &error) {
+    for (const auto *dir : {&s.home_dir, &s.run_dir, &s.state_dir}) {
+        std::error_code ec;
+        std::filesystem::create_directories(*dir, ec);
+        if (ec) {
+            error = "cannot create " + dir->string() + ": " + ec.message();
+            return false;
+        }
+    }
+    return true;
 }
 
 std::string describe_failure(const berth_call &call, int32_t code) {

@@ -38,12 +38,16 @@ struct HostServices {
     berth_host table{}; // what the plugin sees; table.ctx points back here
 };
 
-// Fill services->table and create its directories. The returned object must
+// Fill services->table (directories are made by create_service_dirs, right
+// before init, so a plugin that is never started leaves nothing on disk). The returned object must
 // outlive the plugin instance (until fini returned).
 std::unique_ptr<HostServices> make_host_services(std::string plugin_name, std::string host_version,
                                                  std::filesystem::path home_dir,
                                                  std::filesystem::path run_dir,
                                                  std::filesystem::path state_dir, EventSink events);
+
+// Create home_dir, run_dir and state_dir; false with error on failure.
+bool create_service_dirs(const HostServices &services, std::string &error);
 
 // The message of a failed call: "<STATUS>: <message>" or the status alone.
 std::string describe_failure(const berth_call &call, int32_t code);

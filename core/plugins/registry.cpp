@@ -71,7 +71,8 @@ void PluginRegistry::discover() {
 
 std::shared_ptr<Generation> PluginRegistry::load_generation(const std::filesystem::path &file,
                                                             PluginRecord &record,
-                                                            bool allow_same_name) {
+                                                            bool allow_same_name,
+                                                            bool initialise) {
     record.file = file.string();
     if (auto why = preflight(file)) {
         record.reason = *why;
@@ -131,6 +132,7 @@ std::shared_ptr<Generation> PluginRegistry::load_generation(const std::filesyste
                                        options_.events);
     auto gen = std::make_shared<Generation>(record.generation, file, std::move(lib.handle), desc,
                                             std::move(info), std::move(services));
+    if (!initialise) return gen;
     const std::string config =
         options_.plugin_config ? options_.plugin_config(record.name) : std::string("{}");
     std::string message;
@@ -141,9 +143,26 @@ std::shared_ptr<Generation> PluginRegistry::load_generation(const std::filesyste
     return gen;
 }
 
+bool PluginRegistry::deferred(const DescriptorInfo &info) const {
+    for (const auto &d : info.drivers)
+        if (!options_.deferred_kinds.count(d.kind)) return false;
+    return !info.drivers.empty();
+}
+
 PluginRecord PluginRegistry::load_file(const std::filesystem::path &file) {
     PluginRecord record;
-    auto gen = load_generation(file, record, /*allow_same_name=*/false);
+    // Peek whether this file's drivers are all of deferred kinds: load it
+    // without init first, then init unless deferred.
+    auto gen = load_generation(file, record, /*allow_same_name=*/false, /*initialise=*/false);
+    if (gen && !deferred(gen->info())) {
+        const std::string config =
+            options_.plugin_config ? options_.plugin_config(record.name) : std::string("{}");
+        std::string message;
+        if (gen->init(config.empty() ? "{}" : config, message) != BERTH_OK) {
+            record.reason = "init failed: " + message;
+            gen.reset();
+        }
+    }
     std::lock_guard lock(mutex_);
     if (!gen) {
         record.state = "rejected";
@@ -151,7 +170,22 @@ PluginRecord PluginRegistry::load_file(const std::filesystem::path &file) {
         entries_.push_back(Entry{record, nullptr});
         return record;
     }
+    if (!gen->initialised()) {
+        record.state = "standby";
+        spdlog::info("plugin {} {} found at {} (ABI {}); starts when selected", record.name, record.version,
+                     file.string(), record.abi);
+        entries_.push_back(Entry{record, gen});
+        return record;
+    }
     record.state = "active";
+    publish_locked(gen);
+    spdlog::info("plugin {} {} loaded from {} (ABI {}, generation {})", record.name, record.version,
+                 file.string(), record.abi, record.generation);
+    entries_.push_back(Entry{record, gen});
+    return record;
+}
+
+void PluginRegistry::publish_locked(const std::shared_ptr<Generation> &gen) {
     for (size_t i = 0; i < gen->info().drivers.size(); ++i) {
         const auto &d = gen->info().drivers[i];
         auto key = std::make_pair(d.kind, d.name);
@@ -162,10 +196,55 @@ PluginRecord PluginRegistry::load_file(const std::filesystem::path &file) {
         }
         s->publish(Binding{gen, i});
     }
-    spdlog::info("plugin {} {} loaded from {} (ABI {}, generation {})", record.name, record.version,
-                 file.string(), record.abi, record.generation);
-    entries_.push_back(Entry{record, gen});
-    return record;
+}
+
+std::string PluginRegistry::activate(uint32_t kind, const std::string &driver) {
+    Entry *entry = nullptr;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = slots_.find({kind, driver}); it != slots_.end() && it->second->current().generation)
+            return {}; // already active
+        for (auto &e : entries_) {
+            if (!e.generation || e.record.state != "standby") continue;
+            for (const auto &d : e.generation->info().drivers)
+                if (d.kind == kind && d.name == driver && entry == nullptr) entry = &e;
+        }
+    }
+    if (entry == nullptr) return "no plugin file provides it";
+    // entries_ only grows by push_back, which may move Entry objects; keep
+    // the generation and identify the record by generation number instead.
+    auto gen = entry->generation;
+    const std::string name = entry->record.name;
+    const std::string config = options_.plugin_config ? options_.plugin_config(name) : std::string("{}");
+    std::string message;
+    const bool ok = gen->init(config.empty() ? "{}" : config, message) == BERTH_OK;
+    std::lock_guard lock(mutex_);
+    for (auto &e : entries_) {
+        if (e.generation != gen) continue;
+        if (ok) {
+            e.record.state = "active";
+            publish_locked(gen);
+        } else {
+            e.record.state = "rejected";
+            e.record.reason = "init failed: " + message;
+            e.generation.reset();
+        }
+    }
+    if (ok) {
+        spdlog::info("plugin {} {} started (generation {})", name, gen->info().version, gen->number());
+        return {};
+    }
+    return message;
+}
+
+std::vector<std::string> PluginRegistry::standby_drivers(uint32_t kind) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto &e : entries_)
+        if (e.generation && e.record.state == "standby")
+            for (const auto &d : e.generation->info().drivers)
+                if (d.kind == kind) out.push_back(d.name);
+    return out;
 }
 
 std::vector<PluginRecord> PluginRegistry::list() const {

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +32,11 @@ struct RegistryOptions {
     // JSON object text handed to a plugin's init ("{}" when nothing is set).
     std::function<std::string(const std::string &plugin_name)> plugin_config;
     EventSink events;
+    // Plugins all of whose drivers are of these kinds are loaded and checked
+    // but not initialised ("standby") until activate() is called. Storage
+    // uses this: like dockerd, only the selected driver starts, so the others
+    // leave no state in the data root.
+    std::set<uint32_t> deferred_kinds;
     // How long a swap waits for in-flight calls before giving up.
     std::chrono::milliseconds drain_timeout{30000};
 };
@@ -43,7 +49,7 @@ struct PluginRecord {
     std::string abi;     // "1.0" as the plugin was built
     std::string vendor, description;
     std::vector<std::pair<std::string, std::string>> drivers; // (kind, driver name)
-    std::string state; // active | rejected | draining | retired
+    std::string state; // active | standby | rejected | draining | retired
     std::string reason;
     uint64_t generation = 0;
 };
@@ -70,6 +76,14 @@ public:
     PluginRecord load_file(const std::filesystem::path &file);
 
     std::vector<PluginRecord> list() const;
+
+    // Start a standby plugin that serves (kind, driver): init it and publish
+    // its slots. Returns an empty string on success, else the reason it did
+    // not start (the record then turns "rejected" with that reason); a
+    // driver no plugin provides gives "no plugin file provides it".
+    std::string activate(uint32_t kind, const std::string &driver);
+    // Driver names of a kind offered by standby plugins, in load order.
+    std::vector<std::string> standby_drivers(uint32_t kind) const;
     // The slot for (kind, driver name), or nullptr.
     std::shared_ptr<Slot> slot(uint32_t kind, const std::string &driver) const;
     // Driver names of a kind with an active plugin, in load order.
@@ -96,7 +110,10 @@ private:
     // Checks and loads file into a new initialised generation, or fills
     // `reason`. Does not publish it.
     std::shared_ptr<Generation> load_generation(const std::filesystem::path &file,
-                                                PluginRecord &record, bool allow_same_name);
+                                                PluginRecord &record, bool allow_same_name,
+                                                bool initialise = true);
+    void publish_locked(const std::shared_ptr<Generation> &gen);
+    bool deferred(const DescriptorInfo &info) const;
     std::filesystem::path distinct_copy(const std::filesystem::path &file, uint64_t generation);
     void reaper_loop();
     void mark(uint64_t generation, const std::string &state);

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "cli_context.h"
+
+// One function per top-level `berth` command; each adds its subcommand to
+// the root app. main() calls them all; adding a command is one line there.
+namespace berth::cli {
+
+void add_version_command(CLI::App& app, CliContext& ctx);
+void add_info_command(CLI::App& app, CliContext& ctx);
+void add_plugin_command(CLI::App& app, CliContext& ctx);
+
+}  // namespace berth::cli

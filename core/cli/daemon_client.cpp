@@ -1,0 +1,241 @@
+#include "daemon_client.h"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <utility>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "errors.h"
+
+// The only translation unit that sees Beast. Each request opens a fresh
+// connection and closes it afterwards: a CLI process makes a handful of calls,
+// and never reusing a connection keeps streaming replies (which may end only
+// at EOF) and future hijacked attach streams free of keep-alive bookkeeping.
+
+namespace berth::cli {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using local = asio::local::stream_protocol;
+
+// Big enough that bulk bodies need few reads; small enough that a streaming
+// reader hands progress lines over as soon as they arrive.
+constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::string_view kHostHeader = "berth";
+constexpr std::string_view kJsonType = "application/json";
+
+// Boost 1.74's Beast has its own string_view type; convert at the boundary.
+beast::string_view bsv(std::string_view text) { return {text.data(), text.size()}; }
+
+#ifdef BERTH_VERSION
+constexpr std::string_view kUserAgent = "Berth-Client/" BERTH_VERSION;
+#else
+constexpr std::string_view kUserAgent = "Berth-Client";
+#endif
+
+[[noreturn]] void throw_connect_failure(const DaemonAddress& addr, const beast::error_code& ec) {
+    // Permission problems have a different fix (group membership, sudo) than
+    // a stopped daemon, so they get docker's separate wording.
+    if (ec == asio::error::access_denied || ec == asio::error::no_permission)
+        throw ConnectionError("permission denied while trying to connect to the Berth daemon socket at " +
+                              addr.text + ": " + ec.message());
+    throw ConnectionError("Cannot connect to the Berth daemon at " + addr.text + ". Is berthd running?");
+}
+
+// lead names the step that failed, e.g. "error reading the reply from".
+[[noreturn]] void throw_transport_failure(const DaemonAddress& addr, std::string_view lead,
+                                          const beast::error_code& ec) {
+    throw TransportError(std::string(lead) + " the Berth daemon at " + addr.text + ": " + ec.message());
+}
+
+bool has_header(const HttpHeaders& headers, std::string_view name) {
+    for (const auto& [key, value] : headers)
+        if (beast::iequals(key, bsv(name))) return true;
+    return false;
+}
+
+http::request<http::string_body> build_request(std::string_view method, std::string_view target,
+                                               std::string_view body, const HttpHeaders& headers) {
+    http::request<http::string_body> req;
+    const http::verb verb = http::string_to_verb(bsv(method));
+    if (verb == http::verb::unknown)
+        req.method_string(bsv(method));
+    else
+        req.method(verb);
+    req.target(bsv(target));
+    req.version(11);
+    // The daemon ignores Host on its own socket, but HTTP/1.1 requires one;
+    // a fixed name keeps requests identical over unix and tcp.
+    req.set(http::field::host, bsv(kHostHeader));
+    req.set(http::field::user_agent, bsv(kUserAgent));
+    for (const auto& [key, value] : headers) req.insert(key, value);
+    if (!body.empty() && !has_header(headers, "Content-Type")) req.set(http::field::content_type, bsv(kJsonType));
+    req.body() = std::string(body);
+    // Beast sends Content-Length: 0 for a body-less POST/PUT, so the daemon
+    // never waits for a body that is not coming, and omits it for GET.
+    req.prepare_payload();
+    return req;
+}
+
+// Writes the request and reads the reply through a buffer_body parser with a
+// read_some loop, so each piece of body is passed on as soon as it is parsed
+// rather than when a full buffer or the whole message is in.
+template <class Stream>
+HttpResponse exchange(Stream& stream, const DaemonAddress& addr, const http::request<http::string_body>& req,
+                      const DaemonClient::ChunkHandler* on_chunk) {
+    beast::error_code ec;
+    http::write(stream, req, ec);
+    if (ec) throw_transport_failure(addr, "error sending the request to", ec);
+
+    beast::flat_buffer buffer;
+    http::response_parser<http::buffer_body> parser;
+    // Image pulls and `logs -f` have no natural size bound. Not boost::none:
+    // Boost 1.74 compares a Content-Length against the optional and treats
+    // "none" as smaller than any length, rejecting every sized body.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    // A reply to HEAD has no body even if it announces a length.
+    if (req.method() == http::verb::head) parser.skip(true);
+    http::read_header(stream, buffer, parser, ec);
+    if (ec) throw_transport_failure(addr, "error reading the reply from", ec);
+
+    HttpResponse out;
+    out.status = static_cast<int>(parser.get().result_int());
+    for (const auto& field : parser.get())
+        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    const bool to_caller = on_chunk != nullptr && out.status < 400;
+
+    std::array<char, kReadChunk> chunk{};
+    while (!parser.is_done()) {
+        parser.get().body().data = chunk.data();
+        parser.get().body().size = chunk.size();
+        http::read_some(stream, buffer, parser, ec);
+        // need_buffer only says our chunk is full; the loop supplies a new one.
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) throw_transport_failure(addr, "error reading the reply from", ec);
+        const std::size_t got = chunk.size() - parser.get().body().size;
+        if (got == 0) continue;
+        if (to_caller)
+            (*on_chunk)(std::string_view(chunk.data(), got));
+        else
+            out.body.append(chunk.data(), got);
+    }
+    return out;
+}
+
+HttpResponse over_unix(const DaemonAddress& addr, const http::request<http::string_body>& req,
+                       const DaemonClient::ChunkHandler* on_chunk) {
+    asio::io_context io;
+    local::socket socket(io);
+    beast::error_code ec;
+    socket.connect(local::endpoint(addr.socket_path), ec);
+    if (ec) throw_connect_failure(addr, ec);
+    return exchange(socket, addr, req, on_chunk);
+}
+
+void connect_tcp(tcp::socket& socket, const DaemonAddress& addr) {
+    tcp::resolver resolver(socket.get_executor());
+    beast::error_code ec;
+    const auto endpoints = resolver.resolve(addr.host, addr.port, ec);
+    if (ec) throw_connect_failure(addr, ec);
+    asio::connect(socket, endpoints, ec);
+    if (ec) throw_connect_failure(addr, ec);
+}
+
+HttpResponse over_tcp(const DaemonAddress& addr, const http::request<http::string_body>& req,
+                      const DaemonClient::ChunkHandler* on_chunk) {
+    asio::io_context io;
+    tcp::socket socket(io);
+    connect_tcp(socket, addr);
+    return exchange(socket, addr, req, on_chunk);
+}
+
+ssl::context make_tls_context(const TlsFiles& files) {
+    ssl::context ctx(ssl::context::tls_client);
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    beast::error_code ec;
+    auto load = [&ec](std::string_view what, const std::string& file) {
+        if (ec) throw CliError("could not load TLS " + std::string(what) + " \"" + file + "\": " + ec.message());
+    };
+    ctx.load_verify_file(files.ca_file, ec);
+    load("CA certificate", files.ca_file);
+    if (!files.cert_file.empty()) {
+        ctx.use_certificate_chain_file(files.cert_file, ec);
+        load("certificate", files.cert_file);
+        ctx.use_private_key_file(files.key_file, ssl::context::pem, ec);
+        load("key", files.key_file);
+    }
+    ctx.set_verify_mode(ssl::verify_peer);
+    return ctx;
+}
+
+bool is_ip_literal(const std::string& host) {
+    beast::error_code ec;
+    asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+HttpResponse over_tls(const DaemonAddress& addr, const TlsFiles& files,
+                      const http::request<http::string_body>& req, const DaemonClient::ChunkHandler* on_chunk) {
+    ssl::context ctx = make_tls_context(files);
+    asio::io_context io;
+    ssl::stream<tcp::socket> stream(io, ctx);
+    // --tlsverify means the certificate must also name the host we dialled,
+    // not merely be signed by the CA; otherwise any client cert holder could
+    // impersonate the daemon.
+    stream.set_verify_callback(ssl::host_name_verification(addr.host));
+    // SNI is only defined for DNS names (RFC 6066).
+    if (!is_ip_literal(addr.host)) SSL_set_tlsext_host_name(stream.native_handle(), addr.host.c_str());
+
+    connect_tcp(stream.next_layer(), addr);
+    beast::error_code ec;
+    stream.handshake(ssl::stream_base::client, ec);
+    if (ec) throw_transport_failure(addr, "TLS handshake failed with", ec);
+    // No TLS shutdown afterwards: the HTTP framing already told us where the
+    // body ended and the connection is never reused, so waiting for the
+    // daemon's close_notify would only add a round trip (or hang).
+    return exchange(stream, addr, req, on_chunk);
+}
+
+HttpResponse dispatch(const ClientConfig& config, const http::request<http::string_body>& req,
+                      const DaemonClient::ChunkHandler* on_chunk) {
+    const DaemonAddress& addr = config.address;
+    if (addr.kind == DaemonAddress::Kind::Unix) return over_unix(addr, req, on_chunk);
+    if (config.tls) return over_tls(addr, *config.tls, req, on_chunk);
+    return over_tcp(addr, req, on_chunk);
+}
+
+}  // namespace
+
+std::string HttpResponse::header(std::string_view name) const {
+    for (const auto& [key, value] : headers)
+        if (beast::iequals(key, bsv(name))) return value;
+    return {};
+}
+
+DaemonClient::DaemonClient(ClientConfig config) : config_(std::move(config)) {}
+
+HttpResponse DaemonClient::request(std::string_view method, std::string_view target, std::string_view body,
+                                   const HttpHeaders& headers) const {
+    return dispatch(config_, build_request(method, target, body, headers), nullptr);
+}
+
+HttpResponse DaemonClient::request_stream(std::string_view method, std::string_view target, std::string_view body,
+                                          const HttpHeaders& headers, const ChunkHandler& on_chunk) const {
+    return dispatch(config_, build_request(method, target, body, headers), &on_chunk);
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,73 @@
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "build_info.h"
+#include "cli_context.h"
+#include "commands/commands.h"
+#include "errors.h"
+#include "exit_codes.h"
+
+// berth: parse the command line, run the one selected command, and turn
+// whatever it throws into a message on stderr plus a docker-compatible exit
+// status. Commands never print errors or pick exit codes for failures
+// themselves; see errors.h.
+
+namespace {
+
+using namespace berth::cli;
+
+void add_commands(CLI::App& app, CliContext& ctx) {
+    add_version_command(app, ctx);
+    add_info_command(app, ctx);
+    add_plugin_command(app, ctx);
+}
+
+int run_action(const CliContext& ctx) {
+    try {
+        return ctx.action();
+    } catch (const CliError& e) {
+        // Whatever the command printed so far should come before the error
+        // when both streams go to the same terminal or file.
+        std::cout.flush();
+        std::cerr << e.what() << '\n';
+        return e.exit_status();
+    } catch (const std::exception& e) {
+        std::cout.flush();
+        std::cerr << "berth: " << e.what() << '\n';
+        return exit_code::kFailure;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app("Berth: a Docker-compatible container engine", "berth");
+    app.set_version_flag("-v,--version", "Berth version " + std::string(kClientVersion));
+    // Let global options such as -H also follow the command name; set before
+    // adding subcommands, which copy it from their parent.
+    app.fallthrough();
+
+    CliContext ctx;
+    add_global_options(app, ctx.global);
+    add_commands(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help and --version arrive here as "errors" with status 0; real
+        // parse errors get docker's 125 instead of CLI11's own numbers.
+        const int status = app.exit(e);
+        return status == 0 ? exit_code::kOk : exit_code::kUsage;
+    }
+
+    // Only a group was named (`berth`, `berth plugin`): show what it offers,
+    // as docker does. help() descends into the selected subcommands.
+    if (!ctx.action) {
+        std::cout << app.help();
+        return exit_code::kOk;
+    }
+    return run_action(ctx);
+}
