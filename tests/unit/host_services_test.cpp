@@ -18,6 +18,8 @@ protected:
         char tmpl[] = "/tmp/berth-unit-host-XXXXXX";
         dir = mkdtemp(tmpl);
         services = make_host_services("demo", "9.9.9", dir / "home", dir / "run", dir / "state", events);
+        std::string error;
+        ASSERT_TRUE(create_service_dirs(*services, error)) << error;
     }
     void TearDown() override { std::filesystem::remove_all(dir); }
     const berth_host *host() const { return &services->table; }
@@ -25,6 +27,11 @@ protected:
     EventSink events;
     std::unique_ptr<HostServices> services;
 };
+
+TEST_F(HostServicesTest, DirectoriesAreMadeOnlyWhenAsked) {
+    auto lazy = make_host_services("lazy", "1", dir / "lazy-home", dir / "lazy-run", dir / "lazy-state", events);
+    EXPECT_FALSE(std::filesystem::exists(dir / "lazy-home")) << "a plugin never started must leave nothing";
+}
 
 TEST_F(HostServicesTest, TableDescribesItself) {
     EXPECT_EQ(host()->struct_size, sizeof(berth_host));
