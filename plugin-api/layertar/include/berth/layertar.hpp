@@ -68,6 +68,12 @@ struct ApplyResult {
 // Read an uncompressed (or gzip/zstd: libarchive auto-detects) layer tar
 // from in_fd until EOF and apply it to root, which must exist. in_fd is
 // borrowed (not closed).
+// Details: only tar formats are read, with libarchive's built-in gzip, zstd,
+// bzip2 and xz decoders (never an external program). The root's own entry
+// ("./") is skipped, as docker does. A name longer than PATH_MAX is refused.
+// user.overlay.* xattrs are dropped like trusted.overlay.* (overlayfs reads
+// them under its userxattr option). A hard link naming a symlink links the
+// symlink itself. Directory modes and times are set after the last entry.
 ApplyResult apply(int in_fd, const std::filesystem::path &root, const ApplyOptions &options = {});
 
 // One changed path, in Docker's /containers/{id}/changes vocabulary.
@@ -82,8 +88,12 @@ struct Change {
 
 // Naive differ: walk `layer` and compare with `parent` (empty path: no
 // parent, everything is added). Compares type, mode, owner, size, mtime,
-// symlink target and xattrs. Deleted directories are reported once (not
-// their children). Sorted by path.
+// symlink target and xattrs (size and mtime not for directories, as docker).
+// Deleted directories are reported once (not their children). Sorted by
+// path, with '/' ordered first so a directory's subtree follows it.
+// Like docker, a directory that holds a change is itself reported as
+// modified. Both differs hold one fd per directory level (an error, not a
+// crash, when a tree is deeper than the fd limit).
 std::vector<Change> changes_between(const std::filesystem::path &layer, const std::filesystem::path &parent);
 
 // overlayfs upper dir: 0/0 character devices are deletions, directories with
@@ -98,6 +108,11 @@ std::vector<Change> changes_overlay(const std::filesystem::path &upper,
 // deleted paths as ".wh.<name>"; opaque dirs with ".wh..wh..opq". Parent
 // directories of changed paths are included so the tar extracts anywhere.
 // Returns the content bytes written. out_fd is borrowed.
+// Like docker: whole-second mtimes, no atime/ctime (the same tree gives the
+// same tar); sockets are skipped, and so are paths that vanished since the
+// changes were taken. Nothing on the way is followed if it is a symlink. A
+// closed pipe is LayerError(IO), never SIGPIPE; after an error no end of
+// archive is written, so a truncated tar does not look complete.
 int64_t write_tar(int out_fd, const std::filesystem::path &root, const std::vector<Change> &changes);
 
 // The content bytes write_tar would write, without writing.
@@ -105,6 +120,8 @@ int64_t content_size(const std::filesystem::path &root, const std::vector<Change
 
 // Remove a directory tree without following symlinks, staying on one file
 // system (for drivers removing layer directories). Missing root is fine.
+// A mount point below is left alone and reported as LayerError(BUSY) once
+// everything else is gone. Any depth: it holds one directory fd at a time.
 void remove_tree(const std::filesystem::path &root);
 
 } // namespace berth::layertar

@@ -1,0 +1,26 @@
+// options.hpp — the driver's two option inputs: the plugin's daemon.json
+// section at init ({"storage-opts": ["overlay2.size=10G"]}) and the per-layer
+// storage_opts_json of create ({"size": "10G"}). Unknown keys are refused
+// naming the key, so a typo never silently does nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+namespace berth::overlay2 {
+
+struct DriverOptions {
+    // overlay2.size: default quota for rw layers (parsed, then refused:
+    // quotas need xfs project quotas, which this driver does not set up).
+    std::optional<uint64_t> default_size;
+};
+
+// config_json: NULL, "" or an object. INVAL on malformed input or an
+// unknown key.
+DriverOptions parse_driver_options(const char *config_json);
+
+// The per-layer options of create. INVAL for malformed JSON or an unknown
+// key; NOTSUP for "size".
+void check_create_options(const char *storage_opts_json);
+
+} // namespace berth::overlay2
