@@ -3,7 +3,8 @@
 #
 #   1. install the Debian packages (scripts/lib/deps.sh; skipped when present)
 #   2. build build/ (RelWithDebInfo, Ninja, ccache) and run all its tests
-#   3. build build-asan/ (-DBERTH_SANITIZE=ON) and run the `unit` tests under
+#   3. build the unit-test binaries in build-asan/ (-DBERTH_SANITIZE=ON) and
+#      run the `unit` tests under
 #      AddressSanitizer + UndefinedBehaviorSanitizer
 #
 # Both test runs happen even when the first fails; the exit status is non-zero
@@ -89,7 +90,9 @@ fi
 
 # --- 2. ASan + UBSan build, unit tests -------------------------------------
 berth_phase_begin "build (build-asan/)"
-if berth_configure_build build-asan -DBERTH_SANITIZE=ON; then
+# Only the unit-test executables (and what they load) are built here: the
+# daemon, CLI and drivers are exercised by the integration tests above.
+if BERTH_BUILD_TARGET=berth_unit_test_binaries berth_configure_build build-asan -DBERTH_SANITIZE=ON; then
   berth_phase_end
   berth_phase_begin "test (build-asan/, unit)"
   if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -58,6 +58,7 @@ berth_setup_ccache() {
 }
 
 # berth_configure_build DIR [extra cmake -D args...]
+# With BERTH_BUILD_TARGET set, builds only that target (default: everything).
 # Configures DIR (relative to the repo root) with Ninja and builds it. Re-runs
 # reuse the directory; one configured with another generator or from another
 # source tree is wiped first, since CMake refuses to switch either in place.
@@ -77,6 +78,7 @@ berth_configure_build() {
   fi
   local -a jobs=()
   [[ -n ${BERTH_JOBS:-} ]] && jobs=(-j "$BERTH_JOBS")
+  [[ -n ${BERTH_BUILD_TARGET:-} ]] && jobs+=(--target "$BERTH_BUILD_TARGET")
   cmake -S "$BERTH_ROOT" -B "$BERTH_ROOT/$dir" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
