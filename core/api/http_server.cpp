@@ -197,11 +197,14 @@ struct HttpServer::Impl {
         }
     }
 
-    void accept_unix(Listener &l) {
+    // Accept on one listener until stop(); each connection gets a thread
+    // that runs handle(socket) and is tracked so stop() can end it.
+    template <class Acceptor, class Socket, class Handle>
+    void accept_loop(Listener &l, Acceptor &acceptor, Handle handle) {
         for (;;) {
-            unix_socket::socket sock(io);
+            Socket sock(io);
             beast::error_code ec;
-            l.unix_acceptor->accept(sock, ec);
+            acceptor.accept(sock, ec);
             if (stopping) return;
             if (ec) {
                 spdlog::warn("accept on {}: {}", l.address, ec.message());
@@ -210,51 +213,40 @@ struct HttpServer::Impl {
             }
             const int fd = sock.native_handle();
             track(fd, true);
-            std::thread([this, s = std::move(sock), fd]() mutable {
+            std::thread([this, handle, s = std::move(sock), fd]() mutable {
                 try {
-                    serve(s, router, peer_uid(fd), "unix");
+                    handle(s, fd);
                 } catch (const std::exception &e) {
                     spdlog::debug("connection ended: {}", e.what());
                 }
-                beast::error_code ignored;
-                s.shutdown(unix_socket::socket::shutdown_both, ignored);
                 track(fd, false);
             }).detach();
         }
     }
 
+    void accept_unix(Listener &l) {
+        accept_loop<unix_socket::acceptor, unix_socket::socket>(
+            l, *l.unix_acceptor, [this](unix_socket::socket &s, int fd) {
+                serve(s, router, peer_uid(fd), "unix");
+                beast::error_code ignored;
+                s.shutdown(unix_socket::socket::shutdown_both, ignored);
+            });
+    }
+
     void accept_tcp(Listener &l) {
-        for (;;) {
-            tcp::socket sock(io);
-            beast::error_code ec;
-            l.tcp_acceptor->accept(sock, ec);
-            if (stopping) return;
-            if (ec) {
-                spdlog::warn("accept on {}: {}", l.address, ec.message());
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                continue;
+        accept_loop<tcp::acceptor, tcp::socket>(l, *l.tcp_acceptor, [this](tcp::socket &s, int) {
+            net::ssl::stream<tcp::socket> stream(std::move(s), *ssl_ctx);
+            beast::error_code hec;
+            stream.handshake(net::ssl::stream_base::server, hec);
+            if (hec) {
+                // No valid client certificate: the connection ends here.
+                spdlog::info("TLS handshake refused: {}", hec.message());
+                return;
             }
-            const int fd = sock.native_handle();
-            track(fd, true);
-            std::thread([this, s = std::move(sock), fd]() mutable {
-                try {
-                    net::ssl::stream<tcp::socket> stream(std::move(s), *ssl_ctx);
-                    beast::error_code hec;
-                    stream.handshake(net::ssl::stream_base::server, hec);
-                    if (hec) {
-                        // No valid client certificate: the connection ends here.
-                        spdlog::info("TLS handshake refused: {}", hec.message());
-                    } else {
-                        serve(stream, router, certificate_cn(stream.native_handle()), "TLS");
-                        beast::error_code ignored;
-                        stream.shutdown(ignored);
-                    }
-                } catch (const std::exception &e) {
-                    spdlog::debug("connection ended: {}", e.what());
-                }
-                track(fd, false);
-            }).detach();
-        }
+            serve(stream, router, certificate_cn(stream.native_handle()), "TLS");
+            beast::error_code ignored;
+            stream.shutdown(ignored);
+        });
     }
 
     void listen_unix(const std::string &address, const std::string &path) {

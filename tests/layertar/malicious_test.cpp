@@ -129,8 +129,8 @@ TEST_F(Malicious, RelativeSymlinkUpIsClampedToTheRoot) {
 
 TEST_F(Malicious, SymlinkChainsAndDeepRelativeLinks) {
     std::string esc = unique_name("chain");
-    bool applied = apply({dir("x/y"), symlink_to("x/y/up", "../../../../../.."), symlink_to("a", "b"), symlink_to("b", "x/y/up"),
-                          file("a/" + esc, "pwned"), file("x/y/up/" + esc + "2", "pwned")});
+    bool applied = apply({dir("x/y"), symlink_to("x/y/up", "../../../../../.."), symlink_to("a", "b"),
+                          symlink_to("b", "x/y/up"), file("a/" + esc, "pwned"), file("x/y/up/" + esc + "2", "pwned")});
     EXPECT_FALSE(exists_nofollow(base_ / esc));
     EXPECT_FALSE(exists_nofollow(fs::path("/") / esc));
     EXPECT_FALSE(exists_nofollow(base_ / (esc + "2")));
@@ -143,7 +143,8 @@ TEST_F(Malicious, SymlinkChainsAndDeepRelativeLinks) {
 TEST_F(Malicious, SymlinkReplacingADirectoryMidTar) {
     // "d" is a directory, then becomes a symlink out, then gets a child.
     TempDir canary_dir("canarydir");
-    bool applied = apply({dir("d"), file("d/a", "a"), symlink_to("d", canary_dir.path().string()), file("d/b", "pwned")});
+    bool applied =
+        apply({dir("d"), file("d/a", "a"), symlink_to("d", canary_dir.path().string()), file("d/b", "pwned")});
     EXPECT_TRUE(empty_dir(canary_dir.path()));
     (void)applied;
 }
@@ -171,7 +172,8 @@ TEST_F(Malicious, HardLinkToAFileNotFromThisTarIsRefused) {
     // Through a directory symlink from this tar, the name resolves to it.
     fs::create_directories(root_ / "lowerdir");
     write_file(root_ / "lowerdir/f", "from a parent layer");
-    expect_refused({dir("mine"), file("mine/f", "mine"), symlink_to("alias", "lowerdir"), hardlink_to("l3", "alias/f")});
+    expect_refused(
+        {dir("mine"), file("mine/f", "mine"), symlink_to("alias", "lowerdir"), hardlink_to("l3", "alias/f")});
     // A link naming a symlink from this tar links the symlink itself (as
     // link(2) does), never what it points at.
     write_file(root_ / "lower2", "from a parent layer");
@@ -223,7 +225,10 @@ TEST_P(MaliciousWhiteouts, WhiteoutThroughASymlinkDeletesNothingOutside) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BothStyles, MaliciousWhiteouts,
-                         ::testing::Values(layertar::WhiteoutStyle::remove, layertar::WhiteoutStyle::overlay));
+                         ::testing::Values(layertar::WhiteoutStyle::remove, layertar::WhiteoutStyle::overlay),
+                         [](const ::testing::TestParamInfo<layertar::WhiteoutStyle> &param) {
+                             return param.param == layertar::WhiteoutStyle::remove ? "remove" : "overlay";
+                         });
 
 // (f) ---------------------------------------------------------------------
 

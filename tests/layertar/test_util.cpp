@@ -249,7 +249,8 @@ std::string hash_file(const fs::path &path) {
     for (;;) {
         ssize_t n = ::read(fd, buffer.data(), buffer.size());
         if (n <= 0) break;
-        h = h * 1099511628211ull ^ std::hash<std::string_view>()(std::string_view(buffer.data(), static_cast<size_t>(n)));
+        h = h * 1099511628211ull ^
+            std::hash<std::string_view>()(std::string_view(buffer.data(), static_cast<size_t>(n)));
     }
     ::close(fd);
     return std::to_string(h);

@@ -8,7 +8,8 @@ namespace {
 // "/" (change paths are written "/etc/passwd").
 std::vector<std::string> split_checked(std::string_view name, std::string_view what, bool absolute_ok) {
     if (!name.empty() && name.front() == '/') {
-        if (!absolute_ok) fail(BERTH_E_INVAL, std::string(what) + " '" + std::string(name) + "': absolute name refused");
+        if (!absolute_ok)
+            fail(BERTH_E_INVAL, std::string(what) + " '" + std::string(name) + "': absolute name refused");
         name.remove_prefix(1);
     }
     std::vector<std::string> out;

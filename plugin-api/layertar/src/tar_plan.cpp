@@ -33,7 +33,8 @@ std::vector<Item> sorted_items(const std::vector<Change> &changes) {
         item.path = join_components(item.components);
         items.push_back(std::move(item));
     }
-    std::stable_sort(items.begin(), items.end(), [](const Item &a, const Item &b) { return path_less(a.path, b.path); });
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Item &a, const Item &b) { return path_less(a.path, b.path); });
     // One entry per path; an opaque flag on any duplicate counts.
     std::vector<Item> out;
     for (Item &item : items) {
