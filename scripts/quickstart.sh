@@ -122,7 +122,7 @@ cat <<MSG
 berthd is running (pid $pid; log $LOG_FILE; stop it with: kill \$(cat $PID_FILE)).
 The stock docker CLI talks to it too:  docker -H unix://$RUN_DIR/berth.sock version
 
-Berth is at its foundation stage: the daemon, the plugin host and the
-bundled driver skeletons. Steps that pull an image and run a container will
-be added here as the engine grows.
+So far Berth has its daemon, plugin host and storage drivers (see
+`berth info` for the one in use). Steps that pull an image and run a
+container will be added here as the engine grows.
 MSG
