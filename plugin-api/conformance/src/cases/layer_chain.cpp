@@ -67,4 +67,20 @@ void case_layer_chain(Ctx &ctx) {
     check_status(ctx);
 }
 
+// long-chain: images with ~100 layers exist in the wild; a driver that
+// mounts must keep its mount options within the kernel's page-sized limit
+// (overlay2 uses short link names and relative paths for this).
+void case_long_chain(Ctx &ctx) {
+    constexpr int depth = 100;
+    std::string parent;
+    for (int n = 1; n <= depth; ++n)
+        parent = fill_layer(ctx, strf("D%d", n), parent, {tar_file(strf("deep/layer%03d", n), layer_content(n))});
+    std::string top = ctx.layers.create("deep-top", parent, true);
+    std::string root = ctx.layers.get(top);
+    for (int n = 1; n <= depth; ++n)
+        expect_file(root, strf("/deep/layer%03d", n), layer_content(n),
+                    strf("get of a read-write layer on a %d-layer chain", depth));
+    ctx.layers.put(top);
+}
+
 } // namespace conformance

@@ -7,6 +7,7 @@ namespace conformance {
 void case_lifecycle(Ctx &);
 void case_create_opts(Ctx &);
 void case_layer_chain(Ctx &);
+void case_long_chain(Ctx &);
 void case_round_trip(Ctx &);
 void case_whiteouts(Ctx &);
 void case_opaque_dirs(Ctx &);
@@ -32,6 +33,9 @@ const std::vector<Case> &storage_cases() {
         {"storage.create-opts", "unknown storage option is INVAL naming the key; {} is fine", case_create_opts},
         {"storage.layer-chain", "5 applied read-only layers + a read-write layer; get shows all; status shape",
          case_layer_chain},
+        {"storage.long-chain",
+         "100 applied read-only layers + a read-write layer: a deep image still mounts and shows every layer",
+         case_long_chain},
         {"storage.round-trip", "every file kind through diff -> tar -> apply_diff; diff_size, changes",
          case_round_trip},
         {"storage.whiteouts", "a deleted file becomes .wh.<name>; applied, it hides the file; changes Kind 2",
