@@ -20,6 +20,9 @@ BERTH_APT_PACKAGES=(
   curl python3 iproute2 openssl
   # storage-btrfs and its tests (mkfs.btrfs, btrfs subvolume/qgroup)
   btrfs-progs
+  # core/registry: the registry client's HTTP(S) library; its tests run a
+  # real registry (docker-registry) and copy a multi-arch index with skopeo
+  libcpp-httplib-dev docker-registry skopeo
 )
 
 # Prints the packages from the list that are not fully installed.
