@@ -133,14 +133,18 @@ std::shared_ptr<Generation> PluginRegistry::load_generation(const std::filesyste
     auto gen = std::make_shared<Generation>(record.generation, file, std::move(lib.handle), desc,
                                             std::move(info), std::move(services));
     if (!initialise) return gen;
-    const std::string config =
-        options_.plugin_config ? options_.plugin_config(record.name) : std::string("{}");
     std::string message;
-    if (gen->init(config.empty() ? "{}" : config, message) != BERTH_OK) {
+    if (!init_generation(*gen, record.name, message)) {
         record.reason = "init failed: " + message;
         return nullptr;
     }
     return gen;
+}
+
+bool PluginRegistry::init_generation(Generation &gen, const std::string &plugin_name, std::string &message) {
+    const std::string config =
+        options_.plugin_config ? options_.plugin_config(plugin_name) : std::string("{}");
+    return gen.init(config.empty() ? "{}" : config, message) == BERTH_OK;
 }
 
 bool PluginRegistry::deferred(const DescriptorInfo &info) const {
@@ -155,10 +159,8 @@ PluginRecord PluginRegistry::load_file(const std::filesystem::path &file) {
     // without init first, then init unless deferred.
     auto gen = load_generation(file, record, /*allow_same_name=*/false, /*initialise=*/false);
     if (gen && !deferred(gen->info())) {
-        const std::string config =
-            options_.plugin_config ? options_.plugin_config(record.name) : std::string("{}");
         std::string message;
-        if (gen->init(config.empty() ? "{}" : config, message) != BERTH_OK) {
+        if (!init_generation(*gen, record.name, message)) {
             record.reason = "init failed: " + message;
             gen.reset();
         }
@@ -199,25 +201,25 @@ void PluginRegistry::publish_locked(const std::shared_ptr<Generation> &gen) {
 }
 
 std::string PluginRegistry::activate(uint32_t kind, const std::string &driver) {
-    Entry *entry = nullptr;
+    // Copy what we need under the lock: entries_ may grow (and move) later.
+    std::shared_ptr<Generation> gen;
+    std::string name;
     {
         std::lock_guard lock(mutex_);
         if (auto it = slots_.find({kind, driver}); it != slots_.end() && it->second->current().generation)
             return {}; // already active
         for (auto &e : entries_) {
-            if (!e.generation || e.record.state != "standby") continue;
+            if (gen || !e.generation || e.record.state != "standby") continue;
             for (const auto &d : e.generation->info().drivers)
-                if (d.kind == kind && d.name == driver && entry == nullptr) entry = &e;
+                if (d.kind == kind && d.name == driver) {
+                    gen = e.generation;
+                    name = e.record.name;
+                }
         }
     }
-    if (entry == nullptr) return "no plugin file provides it";
-    // entries_ only grows by push_back, which may move Entry objects; keep
-    // the generation and identify the record by generation number instead.
-    auto gen = entry->generation;
-    const std::string name = entry->record.name;
-    const std::string config = options_.plugin_config ? options_.plugin_config(name) : std::string("{}");
+    if (!gen) return "no plugin file provides it";
     std::string message;
-    const bool ok = gen->init(config.empty() ? "{}" : config, message) == BERTH_OK;
+    const bool ok = init_generation(*gen, name, message);
     std::lock_guard lock(mutex_);
     for (auto &e : entries_) {
         if (e.generation != gen) continue;

@@ -114,6 +114,8 @@ private:
                                                 bool initialise = true);
     void publish_locked(const std::shared_ptr<Generation> &gen);
     bool deferred(const DescriptorInfo &info) const;
+    // Run init with the plugin's daemon.json section; message on failure.
+    bool init_generation(Generation &gen, const std::string &plugin_name, std::string &message);
     std::filesystem::path distinct_copy(const std::filesystem::path &file, uint64_t generation);
     void reaper_loop();
     void mark(uint64_t generation, const std::string &state);
