@@ -343,13 +343,13 @@ void LayerStore::set_descriptor(const std::string &chain_id, const LayerDescript
 
 std::set<std::string> LayerStore::in_use_closure(const std::set<std::string> &in_use) const {
     std::set<std::string> out;
-    std::vector<std::string> todo(in_use.begin(), in_use.end());
-    for (const auto &[chain, count] : pinned_) todo.push_back(chain);
-    while (!todo.empty()) {
-        std::string cur = std::move(todo.back());
-        todo.pop_back();
+    std::vector<std::string> worklist(in_use.begin(), in_use.end());
+    for (const auto &[chain, count] : pinned_) worklist.push_back(chain);
+    while (!worklist.empty()) {
+        std::string cur = std::move(worklist.back());
+        worklist.pop_back();
         if (cur.empty() || !out.insert(cur).second) continue;
-        if (auto it = records_.find(cur); it != records_.end()) todo.push_back(it->second.parent);
+        if (auto it = records_.find(cur); it != records_.end()) worklist.push_back(it->second.parent);
     }
     return out;
 }

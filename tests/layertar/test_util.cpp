@@ -276,10 +276,10 @@ std::map<std::string, std::string> xattrs_of(const fs::path &path) {
 Snapshot snapshot(const fs::path &root, bool with_mtime_of_dirs) {
     Snapshot out;
     std::map<std::pair<dev_t, ino_t>, std::string> groups;
-    std::vector<std::string> todo{""};
-    while (!todo.empty()) {
-        std::string rel = todo.back();
-        todo.pop_back();
+    std::vector<std::string> worklist{""};
+    while (!worklist.empty()) {
+        std::string rel = worklist.back();
+        worklist.pop_back();
         fs::path dir = rel.empty() ? root : root / rel;
         std::vector<std::string> names;
         for (const auto &entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
@@ -307,7 +307,7 @@ Snapshot snapshot(const fs::path &root, bool with_mtime_of_dirs) {
             if (S_ISLNK(st.st_mode)) info.link = fs::read_symlink(p).string();
             info.xattrs = xattrs_of(p);
             out[child] = info;
-            if (S_ISDIR(st.st_mode)) todo.push_back(child);
+            if (S_ISDIR(st.st_mode)) worklist.push_back(child);
         }
     }
     return out;
