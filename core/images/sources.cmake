@@ -7,7 +7,6 @@ set(BERTH_IMAGES_SOURCES
   images/random_id.cpp
   images/digest.cpp
   images/time_format.cpp
-  images/platform.cpp
   images/reference.cpp
   images/content_store.cpp
   images/layer_driver.cpp
@@ -19,4 +18,5 @@ set(BERTH_IMAGES_SOURCES
   images/reference_store.cpp
   images/image_service.cpp
   images/image_import.cpp
+  images/decompress.cpp
 )

@@ -1,0 +1,8 @@
+# core/distribution: pull, push and their progress stream. Paths relative to
+# core/; included from core/CMakeLists.txt.
+set(BERTH_DISTRIBUTION_SOURCES
+  distribution/progress.cpp
+)
+# Push lives in its own list (see push_sources.cmake).
+include(${CMAKE_CURRENT_LIST_DIR}/push_sources.cmake OPTIONAL)
+list(APPEND BERTH_DISTRIBUTION_SOURCES ${BERTH_DISTRIBUTION_PUSH_SOURCES})
