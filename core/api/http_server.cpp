@@ -12,7 +12,9 @@
 #include <condition_variable>
 #include <filesystem>
 #include <grp.h>
+#include <limits>
 #include <list>
+#include <optional>
 #include <mutex>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -75,42 +77,83 @@ private:
     bool ok_ = true;
 };
 
+// Answer what we can (a too-large body, a malformed head); the caller then
+// closes the connection.
+template <class Stream>
+void reply_and_close(Stream &stream, bool too_big, const beast::error_code &ec) {
+    http::response<http::string_body> res{too_big ? http::status::payload_too_large : http::status::bad_request, 11};
+    res.set(http::field::content_type, "application/json");
+    res.body() = error_body(too_big ? "request body is larger than the daemon accepts"
+                                    : "malformed HTTP request: " + ec.message());
+    res.prepare_payload();
+    res.keep_alive(false);
+    beast::error_code ignored;
+    http::write(stream, res, ignored);
+}
+
 // Serve requests on one connection until it closes or asks to.
 template <class Stream>
 void serve(Stream &stream, const Router &router, const std::string &user, const std::string &authn) {
     beast::flat_buffer buffer;
     for (;;) {
-        http::request_parser<http::string_body> parser;
-        parser.body_limit(kBodyLimit);
-        parser.header_limit(64 * 1024);
+        // The head first: whether the body is read here (bounded) or by
+        // the handler as it arrives depends on the route.
+        http::request_parser<http::empty_body> head_parser;
+        head_parser.header_limit(64 * 1024);
+        head_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         beast::error_code ec;
-        http::read(stream, buffer, parser, ec);
+        http::read_header(stream, buffer, head_parser, ec);
         if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset)
             return;
         if (ec) {
-            // Answer what we can (a too-large body, a malformed head) and close.
-            const bool too_big = ec == http::error::body_limit;
-            http::response<http::string_body> res{too_big ? http::status::payload_too_large
-                                                           : http::status::bad_request,
-                                                  11};
-            res.set(http::field::content_type, "application/json");
-            res.body() = error_body(too_big ? "request body is larger than the daemon accepts"
-                                            : "malformed HTTP request: " + ec.message());
-            res.prepare_payload();
-            res.keep_alive(false);
-            beast::error_code ignored;
-            http::write(stream, res, ignored);
+            reply_and_close(stream, false, ec);
             return;
         }
-        auto &req = parser.get();
+        const std::string method_str(head_parser.get().method_string());
+        const std::string target_str(head_parser.get().target());
+        const bool streamed = router.streams_body(method_str, target_str);
+
         Request request;
-        request.method = std::string(req.method_string());
-        request.target = std::string(req.target());
+        std::optional<http::request_parser<http::string_body>> whole;
+        std::optional<http::request_parser<http::buffer_body>> pieces;
+        const http::request_header<> *head_fields = nullptr;
+        if (streamed) {
+            pieces.emplace(std::move(head_parser));
+            head_fields = &pieces->get();
+            request.body_reader = [&stream, &buffer, &pieces](char *out, size_t len) -> size_t {
+                auto &p = *pieces;
+                while (!p.is_done()) {
+                    p.get().body().data = out;
+                    p.get().body().size = len;
+                    beast::error_code rec;
+                    http::read(stream, buffer, p, rec);
+                    if (rec == http::error::need_buffer) rec = {};
+                    if (rec) throw std::runtime_error("reading the request body: " + rec.message());
+                    const size_t n = len - p.get().body().size;
+                    if (n > 0) return n;
+                }
+                return 0;
+            };
+        } else {
+            whole.emplace(std::move(head_parser));
+            whole->body_limit(kBodyLimit);
+            http::read(stream, buffer, *whole, ec);
+            if (ec) {
+                reply_and_close(stream, ec == http::error::body_limit, ec);
+                return;
+            }
+            head_fields = &whole->get();
+            request.body = std::move(whole->get().body());
+        }
+        const auto &req = *head_fields;
+        request.method = method_str;
+        request.target = target_str;
         for (const auto &f : req) request.headers[lower(std::string(f.name_string()))] = std::string(f.value());
-        request.body = std::move(req.body());
         request.user = user;
         request.authn_method = authn;
-        const bool keep_alive = req.keep_alive();
+        // A streamed body the handler did not drain would be read as the
+        // next request: such connections end after the response.
+        const bool keep_alive = !streamed && whole->keep_alive();
         const bool head = req.method() == http::verb::head;
 
         Response response = router.dispatch(request);

@@ -25,6 +25,10 @@ struct Request {
     std::map<std::string, std::string> headers; // lower-case names
     std::map<std::string, std::string> params;  // route parameters ({name})
     std::string body;
+    // Set instead of body for routes registered with stream_body: reads the
+    // next bytes of the request body (de-chunked), 0 at its end; throws when
+    // the connection fails. Image loads and imports are larger than memory.
+    std::function<size_t(char *buf, size_t len)> body_reader;
     std::string user;         // "uid:<n>" over unix, certificate CN over TLS
     std::string authn_method; // "unix" or "TLS"
 

@@ -119,6 +119,22 @@ void Router::add(const std::string &method, const std::string &pattern, Handler 
     routes_.push_back(std::move(route));
 }
 
+void Router::add_streaming_body(const std::string &method, const std::string &pattern, Handler handler) {
+    add(method, pattern, std::move(handler));
+    routes_.back().stream_body = true;
+}
+
+bool Router::streams_body(const std::string &method, const std::string &target) const {
+    try {
+        const SplitTarget split = split_target(target);
+        for (const auto &r : routes_)
+            if (r.stream_body && r.method == method && std::regex_match(split.path, r.re)) return true;
+    } catch (const std::exception &) {
+        // A malformed target: dispatch will say so.
+    }
+    return false;
+}
+
 std::optional<Router::Match> Router::match(const std::string &method, const std::string &path) const {
     std::optional<Match> found;
     for (const auto &r : routes_) {

@@ -15,6 +15,13 @@ class Router {
 public:
     // method "GET" also answers HEAD (with the body dropped by the server).
     void add(const std::string &method, const std::string &pattern, Handler handler);
+    // The same for a handler that reads the request body itself, as it
+    // arrives, through Request::body_reader (no size limit applies).
+    void add_streaming_body(const std::string &method, const std::string &pattern, Handler handler);
+
+    // Whether the route a request target reaches reads its own body. Asked
+    // by the server after the head and before the body.
+    bool streams_body(const std::string &method, const std::string &target) const;
 
     struct Match {
         const Handler *handler = nullptr;
@@ -34,7 +41,9 @@ private:
         std::regex re;
         std::vector<std::string> names;
         Handler handler;
+        bool stream_body = false;
     };
+
     std::vector<Route> routes_;
 };
 

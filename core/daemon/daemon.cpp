@@ -2,10 +2,16 @@
 
 #include "api/api_version.h"
 #include "api/http_server.h"
+#include "api/image_routes.h"
 #include "api/plugin_routes.h"
 #include "api/router.h"
 #include "api/system_routes.h"
 #include "daemon/daemon_context.h"
+#include "distribution/blob_sources.h"
+#include "distribution/puller.h"
+#include "distribution/registry_access.h"
+#include "images/image_service.h"
+#include "images/plugin_layer_driver.h"
 #include "util/atomic_file.h"
 #include "util/data_root_lock.h"
 #include "util/self_path.h"
@@ -58,7 +64,42 @@ int wait_for_termination() {
     return sig;
 }
 
+// The image stores over the selected storage driver, and the registry side.
+void start_images(DaemonContext &ctx) {
+    const auto &config = ctx.config;
+    if (!ctx.storage.driver.empty()) {
+        auto slot = ctx.plugins->slot(BERTH_KIND_STORAGE, ctx.storage.driver);
+        auto driver = std::make_shared<images::PluginLayerDriver>(slot, *ctx.executor);
+        ctx.images = std::make_unique<images::ImageService>(config.data_root, driver);
+        const auto &rec = ctx.images->recovery();
+        if (!rec.storage_layers_removed.empty() || !rec.records_removed.empty())
+            spdlog::info("image store recovery: removed {} orphaned storage layers, finished {} interrupted removals",
+                         rec.storage_layers_removed.size(), rec.records_removed.size());
+        for (const auto &f : rec.failures) spdlog::warn("image store recovery: {}", f);
+    }
+    registry::RegistryConfig rc;
+    rc.insecure_registries = config.insecure_registries;
+    rc.user_agent = std::string("berth/") + BERTH_VERSION;
+    ctx.registry_access = std::make_unique<distribution::RegistryAccess>(rc);
+    ctx.blob_sources = std::make_unique<distribution::BlobSourceIndex>(config.data_root);
+    if (ctx.images) {
+        auto *sources = ctx.blob_sources.get();
+        ctx.puller = std::make_unique<distribution::Puller>(
+            *ctx.images, *ctx.registry_access,
+            [sources](const std::string &digest, const std::string &registry, const std::string &repository) {
+                try {
+                    sources->add(digest, registry, repository);
+                } catch (const std::exception &e) {
+                    spdlog::debug("remembering where {} came from: {}", digest, e.what());
+                }
+            });
+    }
+}
+
 } // namespace
+
+DaemonContext::DaemonContext() = default;
+DaemonContext::~DaemonContext() = default;
 
 int run(const config::DaemonConfig &config) {
     // Block termination signals before any thread starts so they inherit it.
@@ -101,9 +142,12 @@ int run(const config::DaemonConfig &config) {
     ctx.executor = std::make_unique<plugins::CallExecutor>(
         std::max(4u, 2 * std::thread::hardware_concurrency()));
 
+    start_images(ctx);
+
     api::Router router;
     api::add_system_routes(router, ctx);
     api::add_plugin_routes(router, ctx);
+    api::add_image_routes(router, ctx);
 
     api::HttpServer server(router, api::TlsFiles{config.tlscacert, config.tlscert, config.tlskey});
     for (const auto &host : config.hosts) server.listen(host);
@@ -116,6 +160,8 @@ int run(const config::DaemonConfig &config) {
     const int sig = wait_for_termination();
     spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server.stop();
+    ctx.puller.reset();
+    ctx.images.reset(); // before the executor its driver calls run on
     ctx.executor.reset();
     ctx.plugins->shutdown();
     std::filesystem::remove(config.pidfile);

@@ -12,6 +12,15 @@
 #include <memory>
 #include <string>
 
+namespace berth::images {
+class ImageService;
+}
+namespace berth::distribution {
+class RegistryAccess;
+class Puller;
+class BlobSourceIndex;
+} // namespace berth::distribution
+
 namespace berth::daemon {
 
 struct DaemonContext {
@@ -21,6 +30,15 @@ struct DaemonContext {
     std::unique_ptr<plugins::PluginRegistry> plugins;
     std::unique_ptr<plugins::CallExecutor> executor;
     storage::Selection storage; // the storage driver in use and why the others are not
+    // Null when no storage driver could start: image routes then answer 500
+    // saying so, the rest of the API still serves.
+    std::unique_ptr<images::ImageService> images;
+    std::unique_ptr<distribution::RegistryAccess> registry_access;
+    std::unique_ptr<distribution::BlobSourceIndex> blob_sources; // where pulled/pushed blobs live remotely
+    std::unique_ptr<distribution::Puller> puller;
+
+    DaemonContext();
+    ~DaemonContext(); // in daemon.cpp, where the members' types are complete
 };
 
 } // namespace berth::daemon

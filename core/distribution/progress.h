@@ -8,6 +8,8 @@
 // (the client went away): producers let that propagate and clean up.
 #pragma once
 
+#include "images/digest.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,6 +49,6 @@ public:
 };
 
 // The first 12 hex characters of "sha256:<hex>" (moby's short layer ID).
-std::string short_id(const std::string &digest);
+inline std::string short_id(const std::string &digest) { return images::short_id(digest); }
 
 } // namespace berth::distribution

@@ -115,8 +115,14 @@ DecompressPipe::~DecompressPipe() {
 }
 
 void DecompressPipe::finish() {
+    read_end_.reset();
     if (feeder_.joinable()) feeder_.join();
-    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+    if (!error_) return;
+    try {
+        std::rethrow_exception(std::exchange(error_, nullptr));
+    } catch (const InternalError &) {
+        // Our own write failing: the consumer stopped reading.
+    }
 }
 
 } // namespace berth::images

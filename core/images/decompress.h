@@ -49,6 +49,10 @@ public:
     DecompressPipe &operator=(const DecompressPipe &) = delete;
 
     int fd() const { return read_end_.get(); }
+    // Call when the consumer is done with fd(), successfully or not: closes
+    // the read end (so a feeder blocked on a consumer that gave up stops),
+    // joins, and rethrows the feeder's error — except the broken-pipe error
+    // a consumer that stopped early causes, which is not the input's fault.
     void finish();
 
 private:

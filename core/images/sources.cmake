@@ -19,4 +19,5 @@ set(BERTH_IMAGES_SOURCES
   images/image_service.cpp
   images/image_import.cpp
   images/decompress.cpp
+  images/import_changes.cpp
 )

@@ -1,4 +1,5 @@
-// Tag listing for `pull -a`, following the registry's Link pagination.
+// Tag listing for `pull -a`, following the registry's Link pagination; and
+// the credentials check of `docker login`.
 #include "registry/client_impl.h"
 
 #include "registry/errors.h"
@@ -36,6 +37,17 @@ std::vector<std::string> RegistryClient::list_tags(const std::string &repository
         req.url = *url;
     }
     return tags;
+}
+
+void RegistryClient::login() {
+    detail::HttpRequest req;
+    req.url = impl_->v2_url("");
+    const auto reply = impl_->exchange_with_retries(req, detail::Scopes{});
+    if (reply.status == 200) return;
+    if (reply.status == 401)
+        throw RegistryError(ErrorCategory::Unauthorized,
+                            "login attempt to " + req.url.str() + " failed with status: 401 Unauthorized", 401);
+    throw error_from_reply(reply.status, reply.body, describe(req));
 }
 
 } // namespace berth::registry

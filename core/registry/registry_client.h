@@ -98,6 +98,11 @@ public:
     // this themselves; calling it early just reports problems early.
     void ping();
 
+    // POST /auth (`docker login`): GET /v2/ with the credentials, through
+    // the auth challenge (a token with no scope for Bearer registries).
+    // Throws RegistryError (Unauthorized) when the registry refuses them.
+    void login();
+
     // Manifest by tag or digest, with the Accept header for all four kinds.
     // By digest, the sha256 of the bytes must equal it ("manifest digest
     // mismatch: requested sha256:A, got sha256:B").

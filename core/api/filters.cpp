@@ -1,0 +1,54 @@
+#include "api/filters.h"
+
+#include "api/http_types.h"
+
+#include <nlohmann/json.hpp>
+
+namespace berth::api {
+
+Filters Filters::parse(const std::string &json_text, const std::set<std::string> &allowed) {
+    Filters f;
+    if (json_text.empty()) return f;
+    const auto j = nlohmann::json::parse(json_text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw ApiError(400, "invalid filter: " + json_text);
+    for (const auto &[key, v] : j.items()) {
+        if (!allowed.count(key)) throw ApiError(400, "invalid filter '" + key + "'");
+        auto &out = f.values_[key];
+        if (v.is_object()) {
+            for (const auto &[value, on] : v.items())
+                if (!on.is_boolean() || on.get<bool>()) out.push_back(value);
+        } else if (v.is_array()) {
+            for (const auto &value : v)
+                if (value.is_string()) out.push_back(value.get<std::string>());
+        } else {
+            throw ApiError(400, "invalid filter '" + key + "'");
+        }
+    }
+    return f;
+}
+
+const std::vector<std::string> &Filters::values(const std::string &key) const {
+    static const std::vector<std::string> none;
+    auto it = values_.find(key);
+    return it == values_.end() ? none : it->second;
+}
+
+bool Filters::boolean(const std::string &key, bool fallback) const {
+    if (!has(key)) return fallback;
+    const auto &v = values(key);
+    if (v.empty()) return fallback;
+    if (v.size() > 1) throw ApiError(400, "invalid filter '" + key + "': only one value is allowed");
+    if (v[0] == "true" || v[0] == "1") return true;
+    if (v[0] == "false" || v[0] == "0") return false;
+    throw ApiError(400, "invalid filter '" + key + "=" + v[0] + "'");
+}
+
+bool labels_match(const std::map<std::string, std::string> &labels, const std::string &filter) {
+    const auto eq = filter.find('=');
+    const auto key = filter.substr(0, eq);
+    auto it = labels.find(key);
+    if (it == labels.end()) return false;
+    return eq == std::string::npos || it->second == filter.substr(eq + 1);
+}
+
+} // namespace berth::api
