@@ -109,6 +109,21 @@ done
 # the daemon was started with another --pidfile.
 echo "$pid" >"$PID_FILE"
 berth_phase_end
+
+# busybox:latest from Debian's busybox-static: a base image without internet.
+berth_phase_begin "base image busybox:latest"
+if "$PREFIX/bin/berth" image inspect busybox:latest >/dev/null 2>&1; then
+  log "busybox:latest is already there"
+else
+  rootfs=$(mktemp "${TMPDIR:-/tmp}/berth-busybox.XXXXXX.tar")
+  bash "$BERTH_ROOT/scripts/lib/busybox-rootfs.sh" "$rootfs"
+  "$PREFIX/bin/berth" image import \
+    --change 'CMD ["sh"]' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    "$rootfs" busybox:latest
+  rm -f "$rootfs"
+fi
+berth_phase_end
 berth_phase_report
 
 echo
@@ -117,12 +132,15 @@ echo "\$ berth version"
 echo
 echo "\$ berth plugin ls"
 "$PREFIX/bin/berth" plugin ls
+echo
+echo "\$ berth images"
+"$PREFIX/bin/berth" images
 cat <<MSG
 
 berthd is running (pid $pid; log $LOG_FILE; stop it with: kill \$(cat $PID_FILE)).
 The stock docker CLI talks to it too:  docker -H unix://$RUN_DIR/berth.sock version
 
-So far Berth has its daemon, plugin host and storage drivers (see
-`berth info` for the one in use). Steps that pull an image and run a
-container will be added here as the engine grows.
+So far Berth has its daemon, plugin host, storage drivers (see `berth info`
+for the one in use) and images: pull, push, save/load and import work with
+berth and with the docker CLI. Running containers comes next.
 MSG

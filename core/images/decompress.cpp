@@ -8,12 +8,20 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
 namespace berth::images {
 
 DecompressedReader::DecompressedReader(int src_fd, std::string what) : what_(std::move(what)) {
+    // libarchive calls empty input an unrecognised format; an empty blob
+    // file simply decompresses to nothing.
+    struct stat st {};
+    if (::fstat(src_fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+        eof_ = true;
+        return;
+    }
     ar_ = archive_read_new();
     if (ar_ == nullptr) throw InternalError("out of memory");
     // The "raw" format hands back the filtered stream as one entry: we use

@@ -23,6 +23,9 @@ BERTH_APT_PACKAGES=(
   # core/registry: the registry client's HTTP(S) library; its tests run a
   # real registry (docker-registry) and copy a multi-arch index with skopeo
   libcpp-httplib-dev docker-registry skopeo
+  # the base image without internet (busybox:latest from busybox-static),
+  # OCI images for the pull tests (umoci), zstd layers
+  busybox-static umoci zstd
 )
 
 # Prints the packages from the list that are not fully installed.

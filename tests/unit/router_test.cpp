@@ -117,3 +117,13 @@ TEST_F(RouterTest, HeadIsAnsweredByTheGetRoute) {
 }
 
 } // namespace
+
+TEST(Router, StreamingBodyRoutesAreKnownBeforeTheBody) {
+    berth::api::Router r;
+    r.add_streaming_body("POST", "/images/load", [](berth::api::Request &) { return berth::api::Response::empty(200); });
+    r.add("POST", "/images/{name:.+}/tag", [](berth::api::Request &) { return berth::api::Response::empty(201); });
+    EXPECT_TRUE(r.streams_body("POST", "/images/load"));
+    EXPECT_TRUE(r.streams_body("POST", "/v1.44/images/load?quiet=1"));
+    EXPECT_FALSE(r.streams_body("GET", "/images/load"));
+    EXPECT_FALSE(r.streams_body("POST", "/images/busybox/tag?repo=x"));
+}
