@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "console.h"
 #include "daemon_client.h"
 #include "global_options.h"
 
@@ -14,6 +15,10 @@ namespace berth::cli {
 
 struct CliContext {
     GlobalOptions global;
+
+    // Where commands read and write. Image and login commands use it; tests
+    // point it at string streams.
+    Console console = Console::standard();
 
     // What to run, chosen while parsing. Commands only record their work
     // here; main() runs it after parsing finishes so that every error and

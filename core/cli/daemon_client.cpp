@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <limits>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -67,9 +69,9 @@ bool has_header(const HttpHeaders& headers, std::string_view name) {
     return false;
 }
 
-http::request<http::string_body> build_request(std::string_view method, std::string_view target,
-                                               std::string_view body, const HttpHeaders& headers) {
-    http::request<http::string_body> req;
+template <class Body>
+void set_request_line(http::request<Body>& req, std::string_view method, std::string_view target,
+                      const HttpHeaders& headers) {
     const http::verb verb = http::string_to_verb(bsv(method));
     if (verb == http::verb::unknown)
         req.method_string(bsv(method));
@@ -82,6 +84,12 @@ http::request<http::string_body> build_request(std::string_view method, std::str
     req.set(http::field::host, bsv(kHostHeader));
     req.set(http::field::user_agent, bsv(kUserAgent));
     for (const auto& [key, value] : headers) req.insert(key, value);
+}
+
+http::request<http::string_body> build_request(std::string_view method, std::string_view target,
+                                               std::string_view body, const HttpHeaders& headers) {
+    http::request<http::string_body> req;
+    set_request_line(req, method, target, headers);
     if (!body.empty() && !has_header(headers, "Content-Type")) req.set(http::field::content_type, bsv(kJsonType));
     req.body() = std::string(body);
     // Beast sends Content-Length: 0 for a body-less POST/PUT, so the daemon
@@ -90,15 +98,52 @@ http::request<http::string_body> build_request(std::string_view method, std::str
     return req;
 }
 
+// What to send: either a complete request, or a header plus a body source
+// streamed as HTTP chunks.
+struct Outgoing {
+    const http::request<http::string_body>* whole = nullptr;
+    http::request<http::empty_body>* chunked_header = nullptr;
+    const DaemonClient::BodySource* source = nullptr;
+
+    bool is_head() const { return whole != nullptr && whole->method() == http::verb::head; }
+};
+
+Outgoing whole_request(const http::request<http::string_body>& req) {
+    Outgoing out;
+    out.whole = &req;
+    return out;
+}
+
+template <class Stream>
+void send_chunked(Stream& stream, const Outgoing& out, beast::error_code& ec) {
+    http::request_serializer<http::empty_body> serializer(*out.chunked_header);
+    http::write_header(stream, serializer, ec);
+    if (ec) return;
+    std::vector<char> buffer(kReadChunk * 4);
+    for (;;) {
+        const std::size_t got = (*out.source)(buffer.data(), buffer.size());
+        if (got == 0) break;
+        asio::write(stream, http::make_chunk(asio::buffer(buffer.data(), got)), ec);
+        if (ec) return;
+    }
+    asio::write(stream, http::make_chunk_last(), ec);
+}
+
 // Writes the request and reads the reply through a buffer_body parser with a
 // read_some loop, so each piece of body is passed on as soon as it is parsed
 // rather than when a full buffer or the whole message is in.
 template <class Stream>
-HttpResponse exchange(Stream& stream, const DaemonAddress& addr, const http::request<http::string_body>& req,
+HttpResponse exchange(Stream& stream, const DaemonAddress& addr, const Outgoing& req,
                       const DaemonClient::ChunkHandler* on_chunk) {
     beast::error_code ec;
-    http::write(stream, req, ec);
-    if (ec) throw_transport_failure(addr, "error sending the request to", ec);
+    if (req.whole != nullptr)
+        http::write(stream, *req.whole, ec);
+    else
+        send_chunked(stream, req, ec);
+    // A daemon that refuses an upload may answer and close before taking the
+    // whole body; its reply explains more than our broken pipe would.
+    const beast::error_code send_error = ec;
+    if (send_error && req.whole != nullptr) throw_transport_failure(addr, "error sending the request to", ec);
 
     beast::flat_buffer buffer;
     http::response_parser<http::buffer_body> parser;
@@ -107,8 +152,9 @@ HttpResponse exchange(Stream& stream, const DaemonAddress& addr, const http::req
     // "none" as smaller than any length, rejecting every sized body.
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     // A reply to HEAD has no body even if it announces a length.
-    if (req.method() == http::verb::head) parser.skip(true);
+    if (req.is_head()) parser.skip(true);
     http::read_header(stream, buffer, parser, ec);
+    if (ec && send_error) throw_transport_failure(addr, "error sending the request to", send_error);
     if (ec) throw_transport_failure(addr, "error reading the reply from", ec);
 
     HttpResponse out;
@@ -135,8 +181,7 @@ HttpResponse exchange(Stream& stream, const DaemonAddress& addr, const http::req
     return out;
 }
 
-HttpResponse over_unix(const DaemonAddress& addr, const http::request<http::string_body>& req,
-                       const DaemonClient::ChunkHandler* on_chunk) {
+HttpResponse over_unix(const DaemonAddress& addr, const Outgoing& req, const DaemonClient::ChunkHandler* on_chunk) {
     asio::io_context io;
     local::socket socket(io);
     beast::error_code ec;
@@ -154,8 +199,7 @@ void connect_tcp(tcp::socket& socket, const DaemonAddress& addr) {
     if (ec) throw_connect_failure(addr, ec);
 }
 
-HttpResponse over_tcp(const DaemonAddress& addr, const http::request<http::string_body>& req,
-                      const DaemonClient::ChunkHandler* on_chunk) {
+HttpResponse over_tcp(const DaemonAddress& addr, const Outgoing& req, const DaemonClient::ChunkHandler* on_chunk) {
     asio::io_context io;
     tcp::socket socket(io);
     connect_tcp(socket, addr);
@@ -189,7 +233,7 @@ bool is_ip_literal(const std::string& host) {
 }
 
 HttpResponse over_tls(const DaemonAddress& addr, const TlsFiles& files,
-                      const http::request<http::string_body>& req, const DaemonClient::ChunkHandler* on_chunk) {
+                      const Outgoing& req, const DaemonClient::ChunkHandler* on_chunk) {
     ssl::context ctx = make_tls_context(files);
     asio::io_context io;
     ssl::stream<tcp::socket> stream(io, ctx);
@@ -210,8 +254,7 @@ HttpResponse over_tls(const DaemonAddress& addr, const TlsFiles& files,
     return exchange(stream, addr, req, on_chunk);
 }
 
-HttpResponse dispatch(const ClientConfig& config, const http::request<http::string_body>& req,
-                      const DaemonClient::ChunkHandler* on_chunk) {
+HttpResponse dispatch(const ClientConfig& config, const Outgoing& req, const DaemonClient::ChunkHandler* on_chunk) {
     const DaemonAddress& addr = config.address;
     if (addr.kind == DaemonAddress::Kind::Unix) return over_unix(addr, req, on_chunk);
     if (config.tls) return over_tls(addr, *config.tls, req, on_chunk);
@@ -230,12 +273,25 @@ DaemonClient::DaemonClient(ClientConfig config) : config_(std::move(config)) {}
 
 HttpResponse DaemonClient::request(std::string_view method, std::string_view target, std::string_view body,
                                    const HttpHeaders& headers) const {
-    return dispatch(config_, build_request(method, target, body, headers), nullptr);
+    const auto req = build_request(method, target, body, headers);
+    return dispatch(config_, whole_request(req), nullptr);
 }
 
 HttpResponse DaemonClient::request_stream(std::string_view method, std::string_view target, std::string_view body,
                                           const HttpHeaders& headers, const ChunkHandler& on_chunk) const {
-    return dispatch(config_, build_request(method, target, body, headers), &on_chunk);
+    const auto req = build_request(method, target, body, headers);
+    return dispatch(config_, whole_request(req), &on_chunk);
+}
+
+HttpResponse DaemonClient::request_upload(std::string_view method, std::string_view target, const BodySource& source,
+                                          const HttpHeaders& headers, const ChunkHandler& on_chunk) const {
+    http::request<http::empty_body> header;
+    set_request_line(header, method, target, headers);
+    header.chunked(true);
+    Outgoing out;
+    out.chunked_header = &header;
+    out.source = &source;
+    return dispatch(config_, out, &on_chunk);
 }
 
 }  // namespace berth::cli

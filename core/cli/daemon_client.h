@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -44,6 +45,10 @@ class DaemonClient {
 public:
     // Receives body bytes as they arrive; chunk boundaries are arbitrary.
     using ChunkHandler = std::function<void(std::string_view chunk)>;
+    // Supplies request body bytes: fills up to `capacity` bytes at `buffer`
+    // and returns how many; 0 means the body is complete. May throw (e.g. a
+    // CliError for an unreadable file), which aborts the request.
+    using BodySource = std::function<std::size_t(char* buffer, std::size_t capacity)>;
 
     explicit DaemonClient(ClientConfig config);
 
@@ -64,6 +69,15 @@ public:
     HttpResponse request_stream(std::string_view method, std::string_view target,
                                 std::string_view body, const HttpHeaders& headers,
                                 const ChunkHandler& on_chunk) const;
+
+    // request_stream with a body of unknown (possibly huge) size, sent with
+    // Transfer-Encoding: chunked as it is read from `source`, so `load` and
+    // `import` never hold a whole image tarball in memory. Headers should
+    // name the Content-Type. If the daemon rejects the request and closes
+    // before the body is sent, its reply is still returned when it can be
+    // read, so the user sees the daemon's message rather than "broken pipe".
+    HttpResponse request_upload(std::string_view method, std::string_view target, const BodySource& source,
+                                const HttpHeaders& headers, const ChunkHandler& on_chunk) const;
 
 private:
     ClientConfig config_;

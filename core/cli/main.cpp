@@ -23,6 +23,10 @@ void add_commands(CLI::App& app, CliContext& ctx) {
     add_version_command(app, ctx);
     add_info_command(app, ctx);
     add_plugin_command(app, ctx);
+    add_image_command(app, ctx);
+    add_image_shortcuts(app, ctx);
+    add_login_command(app, ctx);
+    add_logout_command(app, ctx);
 }
 
 int run_action(const CliContext& ctx) {

@@ -9,5 +9,10 @@ namespace berth::cli {
 void add_version_command(CLI::App& app, CliContext& ctx);
 void add_info_command(CLI::App& app, CliContext& ctx);
 void add_plugin_command(CLI::App& app, CliContext& ctx);
+// `berth image` and its top-level shortcuts (pull, push, images, rmi, ...).
+void add_image_command(CLI::App& app, CliContext& ctx);
+void add_image_shortcuts(CLI::App& app, CliContext& ctx);
+void add_login_command(CLI::App& app, CliContext& ctx);
+void add_logout_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace berth::cli
