@@ -1,0 +1,18 @@
+# core/distribution, push side: `docker push` (pusher.h) and the blob
+# source index pull and push share. Paths relative to core/; included from
+# distribution/sources.cmake.
+set(BERTH_DISTRIBUTION_PUSH_SOURCES
+  distribution/blob_sources.cpp
+  distribution/push_canceled.cpp
+  distribution/push_gzip.cpp
+  distribution/push_layer_blob.cpp
+  distribution/push_manifest.cpp
+  distribution/push_layer_upload.cpp
+  distribution/push_image.cpp
+)
+
+# The deterministic layer gzip uses zlib directly. berth_core links
+# BERTH_REGISTRY_LIBS privately; adding zlib there keeps core/CMakeLists.txt
+# untouched (a dedicated BERTH_DISTRIBUTION_LIBS would be tidier).
+find_package(ZLIB REQUIRED)
+list(APPEND BERTH_REGISTRY_LIBS ZLIB::ZLIB)
