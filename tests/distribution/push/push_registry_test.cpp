@@ -161,8 +161,7 @@ TEST_F(PushTest, PushAllTagsPushesEveryTagOfTheRepository) {
     const auto lines = sink_.lines();
     EXPECT_EQ(std::count(lines.begin(), lines.end(), "The push refers to repository [" + repo("multi") + "]"), 1);
     (void)a;
-    // A repository pushed with -a again after one tag is gone still works
-    // (its digest references are not tags).
+    // The push added repo@digest references; -a again pushes tags only.
     EXPECT_EQ(push(repo("multi"), std::nullopt).size(), 2u);
 }
 
