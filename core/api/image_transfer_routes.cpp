@@ -53,6 +53,21 @@ Response progress_response(std::function<void(JsonProgressStream &)> op) {
     return r;
 }
 
+// moby's translatePullError: "not found" and "denied" from the registry
+// name the reference, so `docker pull host/nope` says what was missing.
+[[noreturn]] void throw_pull_error(const registry::RegistryError &e, const images::Reference &ref) {
+    const std::string code = e.entries().empty() ? "" : e.entries().front().code;
+    std::string prefix;
+    if (code == "MANIFEST_UNKNOWN")
+        prefix = "manifest for " + ref.familiar_string() + " not found: ";
+    else if (code == "NAME_UNKNOWN")
+        prefix = "repository " + ref.familiar_name() + " not found: ";
+    else if (code == "DENIED")
+        prefix = "pull access denied for " + ref.familiar_name() +
+                 ", repository does not exist or may require 'docker login': ";
+    throw registry::RegistryError(e.category(), prefix + e.what(), e.registry_status(), e.entries());
+}
+
 // pull: fromImage + tag (a digest travels in tag) + platform.
 Response pull_image(daemon::DaemonContext &ctx, Request &req) {
     image_service(ctx);
@@ -69,7 +84,12 @@ Response pull_image(daemon::DaemonContext &ctx, Request &req) {
     options.max_concurrent_downloads = ctx.config.max_concurrent_downloads;
     options.credentials = request_credentials(req);
     if (const auto p = req.query_value("platform"); !p.empty()) options.platform = registry::parse_platform(p);
-    auto plan = ctx.puller->prepare(options);
+    std::shared_ptr<distribution::Puller::Plan> plan;
+    try {
+        plan = ctx.puller->prepare(options);
+    } catch (const registry::RegistryError &e) {
+        throw_pull_error(e, ref);
+    }
     return progress_response([&ctx, plan](JsonProgressStream &progress) { ctx.puller->run(*plan, progress); });
 }
 
@@ -163,9 +183,16 @@ Response push_image(daemon::DaemonContext &ctx, Request &req) {
     if (ref.digested()) throw ApiError(400, "cannot push a digest reference");
     if (const auto tag = req.query_value("tag"); !tag.empty()) options.tag = tag;
     // Refuse an unknown local image now, while a status code can say so.
+    // (moby's wording for both: a repository with no image at all, and a
+    // missing tag of one that exists.)
     const auto local = options.tag ? ref.trimmed().with_tag(*options.tag) : ref;
-    if (!local.name_only() && !svc.references().get(local))
+    bool repository_known = false;
+    for (const auto &[r, id] : svc.references().list())
+        if (r.name() == ref.name()) repository_known = true;
+    if (!repository_known)
         throw ApiError(404, "An image does not exist locally with the tag: " + ref.trimmed().familiar_name());
+    if (!local.name_only() && !svc.references().get(local))
+        throw ApiError(404, "tag does not exist: " + local.familiar_string());
     options.credentials = request_credentials(req);
     return progress_response([&ctx, &svc, options](JsonProgressStream &progress) {
         distribution::push_image(svc, *ctx.registry_access, *ctx.blob_sources, options, progress);

@@ -10,9 +10,3 @@ set(BERTH_DISTRIBUTION_PUSH_SOURCES
   distribution/push_layer_upload.cpp
   distribution/push_image.cpp
 )
-
-# The deterministic layer gzip uses zlib directly. berth_core links
-# BERTH_REGISTRY_LIBS privately; adding zlib there keeps core/CMakeLists.txt
-# untouched (a dedicated BERTH_DISTRIBUTION_LIBS would be tidier).
-find_package(ZLIB REQUIRED)
-list(APPEND BERTH_REGISTRY_LIBS ZLIB::ZLIB)

@@ -50,7 +50,11 @@ bool is_single_reference(const std::vector<Reference> &refs) {
 ImageService::ImageService(const std::filesystem::path &data_root, std::shared_ptr<LayerDriver> driver,
                            ImageServiceHooks hooks)
     : hooks_(std::move(hooks)) {
-    const auto root = data_root / "image";
+    // One image store per storage driver, as dockerd keeps them: layer
+    // records name the driver's layer ids, so another driver must never
+    // read them. Switching drivers shows that driver's own images.
+    const auto root = data_root / "image" / driver->name();
+    root_ = root;
     content_ = std::make_unique<ContentStore>(root);
     layers_ = std::make_unique<LayerStore>(root, std::move(driver), content_.get());
     recovery_ = layers_->recover();

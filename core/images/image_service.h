@@ -82,13 +82,17 @@ struct ImportOptions {
 
 class ImageService {
 public:
-    // Opens (creating) <data_root>/image, runs the layer store's recovery
+    // Opens (creating) <data_root>/image/<driver name>, runs the layer store's recovery
     // with the driver, and drops references to images that no longer exist.
     ImageService(const std::filesystem::path &data_root, std::shared_ptr<LayerDriver> driver,
                  ImageServiceHooks hooks = {});
     ~ImageService();
     ImageService(const ImageService &) = delete;
     ImageService &operator=(const ImageService &) = delete;
+
+    // <data-root>/image/<storage driver name>: everything below is this
+    // service's (blobs, layerdb, imagedb, repositories.json, tmp).
+    const std::filesystem::path &root() const { return root_; }
 
     ContentStore &content() { return *content_; }
     LayerStore &layers() { return *layers_; }
@@ -144,6 +148,7 @@ private:
     DeleteItem untag(const Reference &ref, const std::string &id);
 
     ImageServiceHooks hooks_;
+    std::filesystem::path root_;
     std::unique_ptr<ContentStore> content_;
     std::unique_ptr<LayerStore> layers_;
     std::unique_ptr<ImageStore> images_;

@@ -12,8 +12,9 @@ BERTH_APT_PACKAGES=(
   # libraries the core and the CLI link
   libboost-dev libboost-filesystem-dev nlohmann-json3-dev libspdlog-dev
   libcli11-dev libssl-dev
-  # layer tars (plugin-api/layertar, storage drivers, conformance kit)
-  libarchive-dev
+  # layer tars (plugin-api/layertar, storage drivers, conformance kit) and
+  # the deterministic gzip of pushed layers
+  libarchive-dev zlib1g-dev
   # tests
   libgtest-dev libgmock-dev
   # tools the scripts and the integration tests call

@@ -386,8 +386,8 @@ TEST_F(ImageServiceTest, FailedImportLeavesNothing) {
     EXPECT_TRUE(service->layers().list().empty());
     EXPECT_EQ(driver->count(), 0u);
     EXPECT_TRUE(service->content().list().empty());
-    EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "image/ingest"));
-    EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "image/layerdb/pending"));
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "image/fake/ingest"));
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "image/fake/layerdb/pending"));
 }
 
 TEST_F(ImageServiceTest, StateSurvivesRestartAndStaleReferencesGo) {

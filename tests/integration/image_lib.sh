@@ -10,7 +10,8 @@
 #                           (busybox:latest) with CMD ["sh"] and PATH;
 #                           sets IMAGE_ID
 #   image_state             one line per blob, layer record and image in the
-#                           main daemon's data root (compare before/after)
+#                           main daemon's image store (image/overlay2: the
+#                           tests run on overlay2) — compare before/after
 #   free_port               an unused TCP port on 127.0.0.1
 
 command -v docker-registry >/dev/null || skip "docker-registry is not installed (scripts/test.sh installs it)"
@@ -69,7 +70,7 @@ import_busybox() {
 }
 
 image_state() {
-    local root=$T/data/image
+    local root=$T/data/image/overlay2
     (
         cd "$root" 2>/dev/null || exit 0
         find blobs layerdb/sha256 imagedb/metadata -mindepth 2 -maxdepth 2 2>/dev/null | sort
