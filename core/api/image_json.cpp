@@ -8,18 +8,30 @@ namespace berth::api {
 
 using nlohmann::ordered_json;
 
-std::vector<std::string> repo_tags(images::ImageService &service, const std::string &image_id) {
+namespace {
+
+std::vector<std::string> tags_of(const std::vector<images::Reference> &refs) {
     std::vector<std::string> out;
-    for (const auto &ref : service.references().references_of(image_id))
+    for (const auto &ref : refs)
         if (ref.tagged() && !ref.digested()) out.push_back(ref.familiar_string());
     return out;
 }
 
-std::vector<std::string> repo_digests(images::ImageService &service, const std::string &image_id) {
+std::vector<std::string> digests_of(const std::vector<images::Reference> &refs) {
     std::vector<std::string> out;
-    for (const auto &ref : service.references().references_of(image_id))
+    for (const auto &ref : refs)
         if (ref.digested()) out.push_back(ref.trimmed().familiar_name() + "@" + ref.digest);
     return out;
+}
+
+} // namespace
+
+std::vector<std::string> repo_tags(images::ImageService &service, const std::string &image_id) {
+    return tags_of(service.references().references_of(image_id));
+}
+
+std::vector<std::string> repo_digests(images::ImageService &service, const std::string &image_id) {
+    return digests_of(service.references().references_of(image_id));
 }
 
 int64_t unix_seconds(const std::string &rfc3339) {
@@ -41,7 +53,8 @@ ordered_json labels_of(const ordered_json &cfg) {
 
 } // namespace
 
-std::string image_summary_json(images::ImageService &service, const images::Image &image) {
+std::string image_summary_json(images::ImageService &service, const images::Image &image,
+                               const std::vector<images::Reference> &refs) {
     const int64_t size = service.size(image);
     ordered_json j;
     j["Containers"] = -1;
@@ -49,8 +62,8 @@ std::string image_summary_json(images::ImageService &service, const images::Imag
     j["Id"] = image.id;
     j["Labels"] = labels_of(container_config(image));
     j["ParentId"] = image.parent;
-    j["RepoDigests"] = repo_digests(service, image.id);
-    j["RepoTags"] = repo_tags(service, image.id);
+    j["RepoDigests"] = digests_of(refs);
+    j["RepoTags"] = tags_of(refs);
     j["SharedSize"] = -1;
     j["Size"] = size;
     j["VirtualSize"] = size;

@@ -11,8 +11,10 @@
 namespace berth::api {
 
 // {Id, ParentId, RepoTags, RepoDigests, Created, Size, SharedSize,
-//  VirtualSize, Labels, Containers}
-std::string image_summary_json(images::ImageService &service, const images::Image &image);
+//  VirtualSize, Labels, Containers}; RepoTags and RepoDigests come from refs
+// (a reference filter lists only the names that matched, as dockerd does).
+std::string image_summary_json(images::ImageService &service, const images::Image &image,
+                               const std::vector<images::Reference> &refs);
 
 // The inspect object; driver_name is GraphDriver.Name.
 std::string image_inspect_json(images::ImageService &service, const images::Image &image);

@@ -35,16 +35,11 @@ std::map<std::string, std::string> image_labels(const images::Image &image) {
     return out;
 }
 
-// moby's FamiliarMatch: the pattern against "name" and "name:tag".
-bool reference_matches(images::ImageService &svc, const std::string &image_id, const std::string &pattern) {
-    for (const auto &ref : svc.references().references_of(image_id)) {
-        if (ref.digested()) continue;
-        const std::string name = ref.familiar_name();
-        const std::string full = ref.familiar_string();
-        if (fnmatch(pattern.c_str(), name.c_str(), FNM_PATHNAME) == 0) return true;
-        if (fnmatch(pattern.c_str(), full.c_str(), FNM_PATHNAME) == 0) return true;
-    }
-    return false;
+// moby's FamiliarMatch: the pattern against "name:tag" (or "name@digest"),
+// then against "name".
+bool reference_matches(const images::Reference &ref, const std::string &pattern) {
+    return fnmatch(pattern.c_str(), ref.familiar_string().c_str(), FNM_PATHNAME) == 0 ||
+           fnmatch(pattern.c_str(), ref.familiar_name().c_str(), FNM_PATHNAME) == 0;
 }
 
 Response list_images(daemon::DaemonContext &ctx, Request &req) {
@@ -66,9 +61,16 @@ Response list_images(daemon::DaemonContext &ctx, Request &req) {
         if (dangling_filter && dangling != dangling_only) continue;
         // Intermediate images (untagged parents of other images) only with all=1.
         if (!all && dangling && !svc.images().children(image.id).empty()) continue;
-        if (!filters.any_or_absent("reference",
-                                   [&](const std::string &p) { return reference_matches(svc, image.id, p); }))
-            continue;
+        // With a reference filter, only the matching names are listed, and
+        // an image with none is left out.
+        auto refs = svc.references().references_of(image.id);
+        if (filters.has("reference")) {
+            std::erase_if(refs, [&](const images::Reference &ref) {
+                return !filters.any_or_absent("reference",
+                                              [&](const std::string &p) { return reference_matches(ref, p); });
+            });
+            if (refs.empty()) continue;
+        }
         const auto labels = image_labels(image);
         if (filters.has("label")) {
             bool ok = true;
@@ -78,7 +80,7 @@ Response list_images(daemon::DaemonContext &ctx, Request &req) {
         const int64_t created = unix_seconds(image.config.created);
         if (before && created >= *before) continue;
         if (since && created <= *since) continue;
-        rows.emplace_back(created, image_summary_json(svc, image));
+        rows.emplace_back(created, image_summary_json(svc, image, refs));
     }
     // Newest first, as dockerd lists them.
     std::stable_sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
