@@ -56,6 +56,12 @@ void DownloadQueue::run(const std::string &key) {
         job(stop_.get_token());
     } catch (...) {
         error = std::current_exception();
+        {
+            // Remembered before the others are stopped: their "canceled"
+            // errors follow from this one and must not be what is reported.
+            std::lock_guard lock(mutex_);
+            if (!first_error_) first_error_ = error;
+        }
         stop_.request_stop(); // one failure ends the pull: stop the others
     }
     {
@@ -74,16 +80,11 @@ void DownloadQueue::wait(const std::string &key) {
     auto it = entries_.find(key);
     if (it == entries_.end()) throw std::logic_error("no download queued for " + key);
     // A failure elsewhere also ends the wait: report the first failure
-    // rather than waiting for a job that will never start.
-    changed_.wait(lock, [&] {
-        if (it->second.done) return true;
-        for (auto &[k, e] : entries_)
-            if (e.done && e.error) return true;
-        return false;
-    });
+    // (the cause; later ones are mostly cancellations it triggered) rather
+    // than waiting for a job that will never start.
+    changed_.wait(lock, [&] { return it->second.done || first_error_; });
+    if (first_error_) std::rethrow_exception(first_error_);
     if (it->second.error) std::rethrow_exception(it->second.error);
-    for (auto &[k, e] : entries_)
-        if (e.done && e.error) std::rethrow_exception(e.error);
 }
 
 } // namespace berth::distribution

@@ -49,6 +49,7 @@ private:
     std::condition_variable changed_;
     std::vector<std::string> order_;
     std::map<std::string, Entry> entries_;
+    std::exception_ptr first_error_; // the failure that stopped the others
     int running_ = 0;
     std::vector<std::thread> threads_;
 };

@@ -33,8 +33,9 @@ std::vector<PulledImage> Puller::run(Plan &plan, ProgressSink &progress, std::st
     std::vector<PulledImage> pulled;
     bool any_new = false;
     for (auto &[target, resolved] : plan.targets) {
-        progress.status(target.digested() ? target.digest : target.tag,
-                        "Pulling from " + target.trimmed().familiar_name());
+        // moby names the repository by its path at the registry:
+        // "Pulling from library/busybox", "Pulling from me/app" (no host).
+        progress.status(target.digested() ? target.digest : target.tag, "Pulling from " + target.path);
         auto result = pull_resolved(*plan.client, target, resolved, plan.options, progress, stop);
         any_new = any_new || !result.was_up_to_date;
         if (!ref.name_only())

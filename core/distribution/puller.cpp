@@ -73,6 +73,18 @@ void check_platform(const images::ImageConfig &config, const PullOptions &option
                                registry::format_platform(registry::normalize_platform(have)));
 }
 
+// name@digest -> image, unless that digest already names another image:
+// an index digest maps to one image per platform, and pulling a second
+// platform of the same tag must not fail. moby (addDigestReference) logs
+// and keeps the first mapping the same way.
+void add_digest_reference(images::ReferenceStore &refs, const Reference &digested, const std::string &image_id) {
+    if (const auto old = refs.get(digested); old && *old != image_id) {
+        spdlog::warn("image ID for digest {} changed from {} to {}, cannot update", digested.digest, *old, image_id);
+        return;
+    }
+    refs.add_digest(digested, image_id);
+}
+
 // A reference's display form in status lines: "busybox:latest",
 // "busybox@sha256:...".
 std::string shown(const Reference &ref) { return ref.familiar_string(); }
@@ -138,7 +150,7 @@ PulledImage Puller::pull_resolved(registry::RegistryClient &client, const Refere
         if (!resolved.index_bytes.empty()) images_.content().put(resolved.index_bytes, resolved.repo_digest);
         const auto image = images_.images().create_from_config(config_bytes);
         images_.images().add_manifest(image.id, resolved.manifest.digest);
-        images_.references().add_digest(ref.trimmed().with_digest(resolved.repo_digest), image.id);
+        add_digest_reference(images_.references(), ref.trimmed().with_digest(resolved.repo_digest), image.id);
         if (!ref.digested()) images_.tag_image(image.id, ref);
     } catch (...) {
         cancel.request_stop();
