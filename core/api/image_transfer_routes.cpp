@@ -65,6 +65,11 @@ Response progress_response(std::function<void(JsonProgressStream &)> op) {
     else if (code == "DENIED")
         prefix = "pull access denied for " + ref.familiar_name() +
                  ", repository does not exist or may require 'docker login': ";
+    // Statuses as moby's translatePullError leaves them: denied and unknown
+    // names are 404 ("not found"); an UNAUTHORIZED reply is a plain 500,
+    // never 401, which would make the docker CLI prompt for a login.
+    if (e.category() == registry::ErrorCategory::Denied) throw ApiError(404, prefix + e.what());
+    if (e.category() == registry::ErrorCategory::Unauthorized) throw ApiError(500, prefix + e.what());
     throw registry::RegistryError(e.category(), prefix + e.what(), e.registry_status(), e.entries());
 }
 

@@ -55,6 +55,10 @@ ImageService::ImageService(const std::filesystem::path &data_root, std::shared_p
     // read them. Switching drivers shows that driver's own images.
     const auto root = data_root / "image" / driver->name();
     root_ = root;
+    // Scratch space of loads and saves a kill -9 interrupted: nothing can
+    // be using it before the service exists.
+    std::error_code ignored;
+    std::filesystem::remove_all(root / "tmp", ignored);
     content_ = std::make_unique<ContentStore>(root);
     layers_ = std::make_unique<LayerStore>(root, std::move(driver), content_.get());
     recovery_ = layers_->recover();
@@ -213,6 +217,13 @@ std::vector<DeleteItem> ImageService::remove(std::string_view name, bool force, 
         for (const auto &r : repo_refs) records.push_back(untag(r, id));
     }
     delete_image(id, records, force, prune, removed_repository_ref, may_release);
+    // With the ingest gate held no pull or build has unreferenced blobs in
+    // flight, so what the deleted image alone referred to can go now, as
+    // dockerd frees it; otherwise the next gc() takes it.
+    if (gate && *gate) {
+        GcReport ignored;
+        sweep_blobs(ignored);
+    }
     return records;
 }
 
@@ -259,6 +270,11 @@ GcReport ImageService::gc() {
     report.layers_removed = layers_->prune(layers_in_use());
     for (const auto &chain : report.layers_removed) report.bytes_reclaimed += layer_sizes[chain];
 
+    sweep_blobs(report);
+    return report;
+}
+
+void ImageService::sweep_blobs(GcReport &report) {
     std::set<std::string> referenced;
     for (const auto &img : images_->list()) {
         referenced.insert(img.id);
@@ -280,7 +296,6 @@ GcReport ImageService::gc() {
             // Went away meanwhile.
         }
     }
-    return report;
 }
 
 int64_t ImageService::size(const Image &image) const {

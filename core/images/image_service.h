@@ -142,6 +142,8 @@ private:
     // image is actually deleted; see remove()).
     void delete_image(const std::string &id, std::vector<DeleteItem> &records, bool force, bool prune, bool quiet,
                       const std::function<bool()> &may_release);
+    // Remove blobs nothing refers to; both ingest (exclusive) and op held.
+    void sweep_blobs(GcReport &report);
     std::vector<ContainerUse> containers_using(const std::string &id) const;
     std::set<std::string> layers_in_use() const;
     void emit(const std::string &action, const std::string &id, const std::string &name) const;

@@ -378,6 +378,18 @@ TEST_F(ImageServiceTest, ImportRootfs) {
     EXPECT_EQ(events, (std::vector<std::string>{"import " + id, "tag busybox:latest"}));
 }
 
+TEST_F(ImageServiceTest, RemovingTheLastReferenceFreesItsBlobs) {
+    auto fd = test::fd_with(std::string(5000, 'r'));
+    ImportOptions o;
+    o.tag = parse_normalized_named("gone");
+    service->import_rootfs(fd.get(), o);
+    ASSERT_EQ(service->content().list().size(), 2u); // config + kept tar
+    service->remove("gone", false, true);
+    // As dockerd frees them: no gc needed for the config and the layer blob.
+    EXPECT_TRUE(service->content().list().empty());
+    EXPECT_TRUE(service->layers().list().empty());
+}
+
 TEST_F(ImageServiceTest, FailedImportLeavesNothing) {
     driver->fail_apply_after(100);
     auto fd = test::fd_with(std::string(1 << 20, 'x'));
