@@ -30,14 +30,10 @@ void Puller::extract_layer(const registry::Descriptor &layer, const std::string 
         options.parent_chain = parent_chain;
         options.expected_diff_id = diff_id;
         options.descriptor = images::LayerDescriptor{layer.media_type, layer.digest, layer.size};
-        int64_t last = -1;
+        ProgressThrottle throttle;
         options.progress = [&](uint64_t) {
             const off_t at = ::lseek(blob_fd, 0, SEEK_CUR);
-            // Report each new 64 KiB step or so, not every chunk.
-            if (at >= 0 && (at - last >= 64 * 1024 || at == layer.size)) {
-                last = at;
-                progress.bytes(id, "Extracting", at, layer.size);
-            }
+            if (at >= 0 && throttle.due(at, layer.size)) progress.bytes(id, "Extracting", at, layer.size);
         };
         try {
             try {

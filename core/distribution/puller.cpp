@@ -11,6 +11,10 @@
 
 namespace berth::distribution {
 
+namespace {
+constexpr size_t kWriteChunk = 1 << 20;
+}
+
 using images::Reference;
 
 Puller::Puller(images::ImageService &images, const RegistryAccess &access, BlobSeenFn blob_seen)
@@ -195,10 +199,26 @@ void Puller::download_layer(registry::RegistryClient &client, const std::string 
         fetch.offset = writer->resume_offset();
         fetch.size = static_cast<uint64_t>(layer.size);
         fetch.stop = stop;
+        ProgressThrottle throttle;
         fetch.progress = [&](uint64_t done, uint64_t total) {
-            progress.bytes(id, "Downloading", static_cast<int64_t>(done), static_cast<int64_t>(total));
+            if (throttle.due(int64_t(done), int64_t(total)))
+                progress.bytes(id, "Downloading", static_cast<int64_t>(done), static_cast<int64_t>(total));
         };
-        client.fetch_blob(repository, layer.digest, [&](std::string_view bytes) { writer->write(bytes); }, fetch);
+        // The HTTP library hands over 4 KiB at a time: gather a megabyte
+        // per write (and hash update) into the content store.
+        std::string pending;
+        pending.reserve(kWriteChunk);
+        client.fetch_blob(
+            repository, layer.digest,
+            [&](std::string_view bytes) {
+                pending.append(bytes);
+                if (pending.size() >= kWriteChunk) {
+                    writer->write(pending);
+                    pending.clear();
+                }
+            },
+            fetch);
+        writer->write(pending);
         progress.status(id, "Verifying Checksum");
         try {
             writer->commit(layer.digest, layer.size);
