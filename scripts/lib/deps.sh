@@ -27,6 +27,9 @@ BERTH_APT_PACKAGES=(
   # the base image without internet (busybox:latest from busybox-static),
   # OCI images for the pull tests (umoci), zstd layers
   busybox-static umoci zstd
+  # containers: the OCI runtime, seccomp profiles checked with libseccomp,
+  # and the --init process
+  runc libseccomp-dev tini
 )
 
 # Prints the packages from the list that are not fully installed.
