@@ -1,35 +1,183 @@
-// exec-runc: Runs containers with an OCI runtime (runc, crun) through berth-shim.
-// Skeleton: the descriptor is final, every operation still answers
-// BERTH_E_NOTSUP "not built yet" until the driver is written.
+// exec-runc: runs containers with an OCI runtime (runc, crun) through
+// berth-shim. This file is the ABI glue only: argument checks, op guards and
+// host-owned outputs; Driver (driver.hpp) does the work. exec, pause/resume,
+// update, pids, stats and checkpoint still answer NOTSUP "not built yet".
+#include "driver.hpp"
+#include "shim_launcher.hpp"
+
 #include <berth/exec.h>
+#include <berth/sdk.hpp>
+#include <nlohmann/json.hpp>
 
 #include "../common/not_built.hpp"
+
+#include <cstddef>
+#include <cstring>
+#include <new>
+#include <string>
+
+// Starts with the skeleton's layout so the not_built placeholders, which
+// read {host, plugin name}, keep working for the ops not written yet.
+struct berth_instance {
+    const berth_host *host;
+    const char *plugin;
+    berth::execrunc::Driver driver;
+};
 
 namespace {
 
 constexpr char plugin_name[] = "exec-runc";
+using berth::sdk::guard;
+using berth::sdk::host_string;
+
+std::string arg(const char *s, const char *name) {
+    if (s == nullptr) throw berth::sdk::error(BERTH_E_INVAL, std::string(name) + " is required");
+    return s;
+}
+
+void no_exec_id(const char *exec_id) {
+    if (exec_id != nullptr)
+        throw berth::sdk::error(BERTH_E_NOTSUP, "exec-runc: exec processes are not built yet");
+}
+
+// Copy the caller's stdio struct, reading only the fields it has.
+berth_exec_stdio stdio_of(const berth_exec_stdio *s) {
+    berth_exec_stdio out{sizeof(berth_exec_stdio), 0, -1, -1, -1, 0, 0};
+    if (s == nullptr) return out;
+    size_t n = s->struct_size < sizeof out ? s->struct_size : sizeof out;
+    std::memcpy(&out, s, n);
+    out.struct_size = sizeof out;
+    return out;
+}
+
+int32_t op_create(berth_instance *self, berth_call *call, const char *id,
+                  const berth_exec_create_opts *opts, int32_t *out_pid) {
+    return guard(self->host, call, [&] {
+        if (opts == nullptr) throw berth::sdk::error(BERTH_E_INVAL, "opts is required");
+        berth_exec_create_opts o{};
+        size_t n = opts->struct_size < sizeof o ? opts->struct_size : sizeof o;
+        std::memcpy(&o, opts, n);
+        berth_exec_stdio s = stdio_of(o.stdio);
+        o.stdio = &s;
+        int pid = self->driver.create(arg(id, "id"), o);
+        if (out_pid != nullptr) *out_pid = pid;
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_start(berth_instance *self, berth_call *call, const char *id) {
+    return guard(self->host, call, [&] {
+        self->driver.start(arg(id, "id"));
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_state(berth_instance *self, berth_call *call, const char *id, char **out_json) {
+    return guard(self->host, call, [&] {
+        if (out_json == nullptr) throw berth::sdk::error(BERTH_E_INVAL, "out_json is required");
+        *out_json = host_string(self->host, self->driver.state(arg(id, "id")));
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_kill(berth_instance *self, berth_call *call, const char *id, const char *exec_id,
+                int32_t signal, int32_t all) {
+    return guard(self->host, call, [&] {
+        no_exec_id(exec_id);
+        self->driver.kill(arg(id, "id"), signal, all != 0);
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_wait(berth_instance *self, berth_call *call, const char *id, const char *exec_id,
+                int32_t *out_exit_code) {
+    return guard(self->host, call, [&] {
+        no_exec_id(exec_id);
+        const berth_host *host = self->host;
+        int code = self->driver.wait(arg(id, "id"),
+                                     [host, call] { return host->is_cancelled(call) != 0; });
+        if (out_exit_code != nullptr) *out_exit_code = code;
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_delete(berth_instance *self, berth_call *call, const char *id) {
+    return guard(self->host, call, [&] {
+        self->driver.remove(arg(id, "id"));
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_attach(berth_instance *self, berth_call *call, const char *id, const char *exec_id,
+                  const berth_exec_stdio *stdio) {
+    return guard(self->host, call, [&] {
+        no_exec_id(exec_id);
+        self->driver.attach(arg(id, "id"), stdio_of(stdio));
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_resize(berth_instance *self, berth_call *call, const char *id, const char *exec_id,
+                  uint16_t rows, uint16_t cols) {
+    return guard(self->host, call, [&] {
+        no_exec_id(exec_id);
+        self->driver.resize(arg(id, "id"), rows, cols);
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_close_stdin(berth_instance *self, berth_call *call, const char *id,
+                       const char *exec_id) {
+    return guard(self->host, call, [&] {
+        no_exec_id(exec_id);
+        self->driver.close_stdin(arg(id, "id"));
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_restore(berth_instance *self, berth_call *call, const char *id,
+                   const char *options_json) {
+    return guard(self->host, call, [&] {
+        self->driver.restore(arg(id, "id"), options_json ? options_json : "");
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t plugin_init(const berth_host *host, const char *config_json, berth_instance **out,
+                    berth_call *call) {
+    return guard(host, call, [&] {
+        std::string shim = berth::execrunc::default_shim_path();
+        auto cfg = nlohmann::json::parse(config_json ? config_json : "{}", nullptr, false);
+        if (cfg.is_object() && cfg.contains("shim-path") && cfg["shim-path"].is_string())
+            shim = cfg["shim-path"].get<std::string>();
+        *out = new berth_instance{host, plugin_name, berth::execrunc::Driver(host, shim)};
+        return int32_t{BERTH_OK};
+    });
+}
+
+void plugin_fini(berth_instance *self) { delete self; }
 
 constexpr berth_exec_ops ops = {
     .struct_size = sizeof(berth_exec_ops),
     .reserved0 = 0,
     .features = BERTH_NOT_BUILT(berth_exec_ops, features),
     .can_handle = BERTH_NOT_BUILT(berth_exec_ops, can_handle),
-    .create = BERTH_NOT_BUILT(berth_exec_ops, create),
-    .start = BERTH_NOT_BUILT(berth_exec_ops, start),
-    .state = BERTH_NOT_BUILT(berth_exec_ops, state),
-    .kill = BERTH_NOT_BUILT(berth_exec_ops, kill),
-    .wait = BERTH_NOT_BUILT(berth_exec_ops, wait),
-    .delete_container = BERTH_NOT_BUILT(berth_exec_ops, delete_container),
+    .create = op_create,
+    .start = op_start,
+    .state = op_state,
+    .kill = op_kill,
+    .wait = op_wait,
+    .delete_container = op_delete,
     .exec = BERTH_NOT_BUILT(berth_exec_ops, exec),
-    .attach = BERTH_NOT_BUILT(berth_exec_ops, attach),
-    .resize_pty = BERTH_NOT_BUILT(berth_exec_ops, resize_pty),
-    .close_stdin = BERTH_NOT_BUILT(berth_exec_ops, close_stdin),
+    .attach = op_attach,
+    .resize_pty = op_resize,
+    .close_stdin = op_close_stdin,
     .pause = BERTH_NOT_BUILT(berth_exec_ops, pause),
     .resume = BERTH_NOT_BUILT(berth_exec_ops, resume),
     .update = BERTH_NOT_BUILT(berth_exec_ops, update),
     .pids = BERTH_NOT_BUILT(berth_exec_ops, pids),
     .stats = BERTH_NOT_BUILT(berth_exec_ops, stats),
-    .restore = BERTH_NOT_BUILT(berth_exec_ops, restore),
+    .restore = op_restore,
     .checkpoint = BERTH_NOT_BUILT(berth_exec_ops, checkpoint),
 };
 
@@ -56,8 +204,8 @@ constexpr berth_plugin_descriptor descriptor = {
     .n_drivers = 1,
     .reserved1 = 0,
     .drivers = drivers,
-    .init = berth::plugins::skeleton_init<plugin_name>,
-    .fini = berth::plugins::skeleton_fini,
+    .init = plugin_init,
+    .fini = plugin_fini,
     .reserved = {},
 };
 

@@ -1,0 +1,314 @@
+#include "driver.hpp"
+
+#include "shim/protocol.hpp"
+#include "shim_client.hpp"
+#include "shim_launcher.hpp"
+
+#include <berth/sdk.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace berth::execrunc {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(int32_t code, const std::string &msg) { throw sdk::error(code, msg); }
+
+std::string read_file(const std::string &path) {
+    std::ifstream in(path);
+    if (!in) return {};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string now_rfc3339() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    tm t{};
+    gmtime_r(&ts.tv_sec, &t);
+    char buf[64];
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
+    char frac[16];
+    std::snprintf(frac, sizeof frac, ".%09ldZ", ts.tv_nsec);
+    return std::string(buf) + frac;
+}
+
+// A process that is gone or a zombie (its parent, pid 1, has not reaped it).
+bool process_gone(int pid) {
+    std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    if (stat.empty()) return true;
+    auto close_paren = stat.rfind(')');
+    return close_paren != std::string::npos && close_paren + 2 < stat.size() &&
+           stat[close_paren + 2] == 'Z';
+}
+
+std::string default_runtime() {
+    if (access("/usr/sbin/runc", X_OK) == 0) return "/usr/sbin/runc";
+    if (access("/usr/bin/runc", X_OK) == 0) return "/usr/bin/runc";
+    return "runc";
+}
+
+} // namespace
+
+std::string recover_without_shim(const std::string &dir) {
+    const std::string exit_path = dir + "/" + shim::exit_file_name;
+    std::string recorded = read_file(exit_path);
+    if (!recorded.empty()) return recorded;
+    std::string pid_text = read_file(dir + "/" + shim::pid_file_name);
+    if (pid_text.empty()) return {};
+    int pid = std::atoi(pid_text.c_str());
+    if (pid > 1 && !process_gone(pid)) {
+        ::kill(pid, SIGKILL);
+        for (int i = 0; i < 100 && !process_gone(pid); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    json rec = {{"exit_code", 137}, {"exited_at", now_rfc3339()}, {"oom_killed", false}};
+    std::string body = rec.dump() + "\n";
+    const std::string tmp = exit_path + ".tmp";
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        bool ok = shim::write_all(fd, body.data(), body.size()) && fsync(fd) == 0;
+        close(fd);
+        if (ok) rename(tmp.c_str(), exit_path.c_str());
+    }
+    return body;
+}
+
+Driver::Driver(const berth_host *host, std::string shim_path)
+    : host_(host), shim_path_(std::move(shim_path)) {}
+
+Driver::~Driver() {
+    stopping_ = true;
+    std::vector<std::thread> ws;
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        ws.swap(watchers_);
+    }
+    for (auto &t : ws) t.join();
+}
+
+Driver::Options Driver::parse_options(const std::string &id, const char *text) const {
+    Options o;
+    json j = json::object();
+    if (text != nullptr && *text != '\0') {
+        j = json::parse(text, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) fail(BERTH_E_INVAL, "options_json is not a JSON object");
+    }
+    o.dir = j.value("container_dir", std::string(host_->run_dir) + "/" + id);
+    o.runtime = j.value("runtime_path", std::string());
+    if (o.runtime.empty()) o.runtime = default_runtime();
+    if (j.contains("runtime_args")) o.runtime_args = j["runtime_args"].get<std::vector<std::string>>();
+    return o;
+}
+
+std::shared_ptr<Driver::Container> Driver::find(const std::string &id) {
+    std::lock_guard<std::mutex> lk(mu_);
+    auto it = containers_.find(id);
+    if (it == containers_.end()) fail(BERTH_E_NOTFOUND, "No such container: " + id);
+    return it->second;
+}
+
+std::shared_ptr<Driver::Container> Driver::adopt(const std::string &id, const Options &o) {
+    auto c = std::make_shared<Container>();
+    c->dir = o.dir;
+    c->runtime = o.runtime;
+    c->runtime_args = o.runtime_args;
+    std::lock_guard<std::mutex> lk(mu_);
+    containers_[id] = c;
+    watchers_.emplace_back(&Driver::watch_exit, this, id, c);
+    return c;
+}
+
+std::string Driver::call(const std::string &id, const std::string &line,
+                         const std::vector<int> &fds) {
+    auto c = find(id);
+    std::string reply;
+    if (!shim_call(c->dir, line, fds, reply))
+        fail(BERTH_E_NOTFOUND, "container " + id + ": its shim is not running");
+    json j = json::parse(reply, nullptr, false);
+    if (j.is_discarded()) fail(BERTH_E_INTERNAL, "container " + id + ": bad shim reply " + reply);
+    if (!j.value("ok", false)) {
+        std::string err = j.value("error", std::string("shim error"));
+        int32_t code = BERTH_E_INTERNAL;
+        if (err.find("not running") != std::string::npos ||
+            err.find("not in created state") != std::string::npos ||
+            err.find("no terminal") != std::string::npos)
+            code = BERTH_E_BUSY;
+        fail(code, "container " + id + ": " + err);
+    }
+    return reply;
+}
+
+int Driver::create(const std::string &id, const berth_exec_create_opts &opts) {
+    if (opts.bundle_dir == nullptr) fail(BERTH_E_INVAL, "bundle_dir is required");
+    Options o = parse_options(id, opts.options_json);
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (containers_.count(id) != 0) fail(BERTH_E_EXISTS, "container " + id + " already exists");
+    }
+    ::mkdir(o.dir.c_str(), 0700);
+    // A rerun of the same id must not read the previous run's exit.
+    unlink((o.dir + "/" + shim::exit_file_name).c_str());
+    LaunchRequest req;
+    req.shim_path = shim_path_;
+    req.id = id;
+    req.bundle = opts.bundle_dir;
+    req.dir = o.dir;
+    req.runtime = o.runtime;
+    req.runtime_args = o.runtime_args;
+    if (const berth_exec_stdio *s = opts.stdio) {
+        req.terminal = s->terminal != 0;
+        req.stdin_fd = s->stdin_fd;
+        req.stdout_fd = s->stdout_fd;
+        req.stderr_fd = s->stderr_fd;
+        req.rows = s->rows;
+        req.cols = s->cols;
+    }
+    int pid = launch_shim(req);
+    adopt(id, o);
+    return pid;
+}
+
+void Driver::start(const std::string &id) { call(id, "start"); }
+
+std::string Driver::state(const std::string &id) {
+    auto c = find(id);
+    std::string reply;
+    if (shim_call(c->dir, "state", {}, reply)) {
+        json j = json::parse(reply, nullptr, false);
+        if (!j.is_discarded() && j.value("ok", false)) {
+            j.erase("ok");
+            return j.dump();
+        }
+    }
+    // The shim is gone: report what it recorded (or what we record now).
+    std::string rec = recover_without_shim(c->dir);
+    if (rec.empty()) fail(BERTH_E_NOTFOUND, "container " + id + ": no shim and no exit record");
+    json e = json::parse(rec, nullptr, false);
+    if (e.is_discarded()) e = json::object();
+    json out = {{"status", "stopped"},
+                {"pid", 0},
+                {"exit_code", e.value("exit_code", 255)},
+                {"exited_at", e.value("exited_at", std::string())},
+                {"oom_killed", e.value("oom_killed", false)}};
+    return out.dump();
+}
+
+void Driver::kill(const std::string &id, int signal, bool all) {
+    call(id, "kill " + std::to_string(signal) + (all ? " 1" : " 0"));
+}
+
+int Driver::wait(const std::string &id, const std::function<bool()> &cancelled) {
+    auto c = find(id);
+    std::string reply;
+    bool was_cancelled = false;
+    if (shim_call(c->dir, "wait", {}, reply, cancelled, &was_cancelled)) {
+        json j = json::parse(reply, nullptr, false);
+        if (!j.is_discarded() && j.value("ok", false)) return j.value("exit_code", 255);
+    }
+    if (was_cancelled) fail(BERTH_E_TIMEOUT, "wait for container " + id + " cancelled");
+    std::string rec = recover_without_shim(c->dir);
+    json e = json::parse(rec, nullptr, false);
+    if (rec.empty() || e.is_discarded())
+        fail(BERTH_E_NOTFOUND, "container " + id + ": no shim and no exit record");
+    return e.value("exit_code", 255);
+}
+
+void Driver::remove(const std::string &id) {
+    auto c = find(id);
+    c->deleting = true;
+    std::string reply;
+    if (shim_call(c->dir, "delete", {}, reply)) {
+        json j = json::parse(reply, nullptr, false);
+        if (j.is_discarded() || !j.value("ok", false)) {
+            c->deleting = false;
+            fail(BERTH_E_INTERNAL, "container " + id + ": " +
+                                       (j.is_discarded() ? reply : j.value("error", std::string())));
+        }
+    } else {
+        // No shim: clean the runtime's state ourselves.
+        std::vector<std::string> argv{c->runtime};
+        argv.insert(argv.end(), c->runtime_args.begin(), c->runtime_args.end());
+        std::string cmd;
+        for (auto &a : argv) cmd += "'" + a + "' ";
+        cmd += "delete --force '" + id + "' >/dev/null 2>&1";
+        if (std::system(cmd.c_str()) != 0) {
+            // Nothing to delete is fine: the runtime may never have had it.
+        }
+    }
+    std::lock_guard<std::mutex> lk(mu_);
+    containers_.erase(id);
+}
+
+void Driver::attach(const std::string &id, const berth_exec_stdio &s) {
+    std::vector<int> fds;
+    int mask = 0;
+    if (s.stdin_fd >= 0) mask |= shim::attach_stdin, fds.push_back(s.stdin_fd);
+    if (s.stdout_fd >= 0) mask |= shim::attach_stdout, fds.push_back(s.stdout_fd);
+    if (s.stderr_fd >= 0) mask |= shim::attach_stderr, fds.push_back(s.stderr_fd);
+    call(id, "attach " + std::to_string(mask), fds);
+}
+
+void Driver::resize(const std::string &id, unsigned rows, unsigned cols) {
+    call(id, "resize " + std::to_string(rows) + " " + std::to_string(cols));
+}
+
+void Driver::close_stdin(const std::string &id) { call(id, "close_stdin"); }
+
+void Driver::restore(const std::string &id, const std::string &options_json) {
+    Options o = parse_options(id, options_json.c_str());
+    std::string reply;
+    if (!shim_call(o.dir, "state", {}, reply)) {
+        // Record the exit (killing an orphaned init) so the host can read it.
+        recover_without_shim(o.dir);
+        fail(BERTH_E_NOTFOUND, "container " + id + ": its shim is gone");
+    }
+    adopt(id, o);
+}
+
+void Driver::emit_exit(const std::string &id, const std::string &exit_json) {
+    json e = json::parse(exit_json, nullptr, false);
+    if (e.is_discarded()) e = json::object();
+    json ev = {{"id", id},
+               {"exec_id", nullptr},
+               {"exit_code", e.value("exit_code", 255)},
+               {"exited_at", e.value("exited_at", now_rfc3339())},
+               {"oom_killed", e.value("oom_killed", false)}};
+    host_->emit_event(host_, "exit", ev.dump().c_str());
+}
+
+// One thread per container for as long as it runs: its blocking wait on the
+// shim turns into the "exit" event. If the shim dies instead, the files it
+// left decide the exit.
+void Driver::watch_exit(std::string id, std::shared_ptr<Container> c) {
+    std::string reply;
+    auto stop = [this] { return stopping_.load(); };
+    bool ok = shim_call(c->dir, "wait", {}, reply, stop);
+    if (stopping_ || c->deleting) return;
+    if (ok) {
+        json j = json::parse(reply, nullptr, false);
+        if (!j.is_discarded() && j.value("ok", false)) {
+            emit_exit(id, reply);
+            return;
+        }
+        if (c->deleting) return;
+    }
+    std::string rec = recover_without_shim(c->dir);
+    if (!rec.empty() && !c->deleting) emit_exit(id, rec);
+}
+
+} // namespace berth::execrunc

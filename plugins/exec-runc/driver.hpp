@@ -1,0 +1,69 @@
+// driver.hpp — the exec-runc driver: containers by id, each run by its own
+// berth-shim; the plugin only talks to shims over their sockets, so a new
+// instance (after berthd restarts) re-adopts them with restore().
+#pragma once
+
+#include <berth/exec.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace berth::execrunc {
+
+class Driver {
+public:
+    Driver(const berth_host *host, std::string shim_path);
+    ~Driver();  // stops exit watchers; never touches the shims
+
+    int create(const std::string &id, const berth_exec_create_opts &opts);
+    void start(const std::string &id);
+    std::string state(const std::string &id);
+    void kill(const std::string &id, int signal, bool all);
+    int wait(const std::string &id, const std::function<bool()> &cancelled);
+    void remove(const std::string &id);
+    void attach(const std::string &id, const berth_exec_stdio &stdio);
+    void resize(const std::string &id, unsigned rows, unsigned cols);
+    void close_stdin(const std::string &id);
+    void restore(const std::string &id, const std::string &options_json);
+
+private:
+    struct Container {
+        std::string dir, runtime;
+        std::vector<std::string> runtime_args;
+        std::atomic<bool> deleting{false};
+    };
+    struct Options {
+        std::string dir, runtime;
+        std::vector<std::string> runtime_args;
+    };
+
+    Options parse_options(const std::string &id, const char *json) const;
+    std::shared_ptr<Container> find(const std::string &id);
+    std::shared_ptr<Container> adopt(const std::string &id, const Options &o);
+    // One request to the container's shim; throws with the shim's error.
+    std::string call(const std::string &id, const std::string &line,
+                     const std::vector<int> &fds = {});
+    void watch_exit(std::string id, std::shared_ptr<Container> c);
+    void emit_exit(const std::string &id, const std::string &exit_json);
+
+    const berth_host *host_;
+    std::string shim_path_;
+    std::mutex mu_;
+    std::map<std::string, std::shared_ptr<Container>> containers_;
+    std::vector<std::thread> watchers_;
+    std::atomic<bool> stopping_{false};
+};
+
+// What a container whose shim is gone looks like, from the files the shim
+// left (<dir>/exit, <dir>/init.pid). When the init still runs without its
+// shim (nobody holds its stdio) it is killed and recorded as 137. Returns
+// the exit JSON, or "" when the directory holds no trace of a container.
+std::string recover_without_shim(const std::string &dir);
+
+} // namespace berth::execrunc

@@ -1,0 +1,377 @@
+// exec-runc + berth-shim with real runc on a busybox rootfs: create/start,
+// exit codes, signals, pty, a second attach, re-adoption by a new plugin
+// instance (daemon restart), and a shim killed with SIGKILL.
+#include "test_host.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using berth::test::TestHost;
+
+namespace {
+
+constexpr char runc_path[] = "/usr/sbin/runc";
+
+std::string g_root;     // temp dir for the whole suite
+std::string g_rootfs;   // busybox rootfs
+std::string g_skip;     // why the suite cannot run here
+
+int run(const std::string &cmd) { return std::system(cmd.c_str()); }
+
+json spec_for(const std::vector<std::string> &args, bool terminal) {
+    json mounts = json::array({
+        {{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}},
+        {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"},
+         {"options", {"nosuid", "strictatime", "mode=755", "size=65536k"}}},
+        {{"destination", "/dev/pts"}, {"type", "devpts"}, {"source", "devpts"},
+         {"options", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}}},
+        {{"destination", "/dev/shm"}, {"type", "tmpfs"}, {"source", "shm"},
+         {"options", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}}},
+        {{"destination", "/sys"}, {"type", "sysfs"}, {"source", "sysfs"},
+         {"options", {"nosuid", "noexec", "nodev", "ro"}}},
+    });
+    if (access("/usr/bin/tini-static", X_OK) == 0)
+        mounts.push_back({{"destination", "/tini"}, {"type", "bind"},
+                          {"source", "/usr/bin/tini-static"}, {"options", {"bind", "ro"}}});
+    json caps = {"CAP_CHOWN", "CAP_KILL", "CAP_SETUID", "CAP_SETGID"};
+    return {
+        {"ociVersion", "1.0.2"},
+        {"process",
+         {{"terminal", terminal},
+          {"user", {{"uid", 0}, {"gid", 0}}},
+          {"args", args},
+          {"env", {"PATH=/bin:/sbin:/usr/bin", "TERM=xterm"}},
+          {"cwd", "/"},
+          {"capabilities", {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
+          {"noNewPrivileges", true}}},
+        {"root", {{"path", g_rootfs}, {"readonly", true}}},
+        {"hostname", "berth-test"},
+        {"mounts", mounts},
+        {"linux",
+         {{"namespaces", json::array({{{"type", "pid"}}, {{"type", "mount"}}, {{"type", "ipc"}},
+                                      {{"type", "uts"}}, {{"type", "network"}}})},
+          {"maskedPaths", {"/proc/kcore"}},
+          {"readonlyPaths", {"/proc/sys"}}}},
+    };
+}
+
+class ExecRunc : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        if (geteuid() != 0) {
+            g_skip = "needs root to run runc";
+            return;
+        }
+        if (access(runc_path, X_OK) != 0) {
+            g_skip = "runc is not installed at /usr/sbin/runc";
+            return;
+        }
+        char tmpl[] = "/tmp/berth-test-execrunc-XXXXXX";
+        if (mkdtemp(tmpl) == nullptr) {
+            g_skip = "mkdtemp failed";
+            return;
+        }
+        g_root = tmpl;
+        g_rootfs = g_root + "/rootfs";
+        fs::create_directories(g_rootfs);
+        std::string tar = g_root + "/busybox.tar";
+        if (run("bash " BERTH_SOURCE_DIR "/scripts/lib/busybox-rootfs.sh " + tar + " >/dev/null 2>&1") != 0 ||
+            run("tar -C " + g_rootfs + " -xf " + tar) != 0)
+            g_skip = "cannot build the busybox rootfs (busybox-static missing?)";
+    }
+    static void TearDownTestSuite() {
+        if (!g_root.empty()) fs::remove_all(g_root);
+    }
+
+    void SetUp() override {
+        if (!g_skip.empty()) GTEST_SKIP() << g_skip;
+        dir_ = g_root + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        fs::create_directories(dir_ + "/run");
+        runc_root_ = dir_ + "/runc-root";
+        host_ = std::make_unique<TestHost>(EXEC_RUNC_PLUGIN, dir_ + "/run");
+    }
+
+    void TearDown() override {
+        for (auto &c : created_) {
+            // Shims first (they would restart nothing, but hold fds), then
+            // the runtime state and its cgroup via runc delete -f.
+            std::ifstream sp(c.second + "/shim.pid");
+            run(std::string(runc_path) + " --root " + runc_root_ + " delete -f " + c.first +
+                " >/dev/null 2>&1");
+            std::string rep = state_raw(c.first);
+            (void)rep;
+        }
+        host_.reset();
+        for (int pid : shim_pids_)
+            if (pid > 1) ::kill(pid, SIGKILL);
+        if (!dir_.empty()) fs::remove_all(dir_);
+    }
+
+    // Create container `name` running args; returns the init pid.
+    int create(const std::string &name, const std::vector<std::string> &args, berth_exec_stdio stdio) {
+        std::string id = "berth-test-" + std::to_string(getpid()) + "-" + name;
+        std::string bundle = dir_ + "/" + name + "/bundle";
+        std::string cdir = dir_ + "/" + name + "/ctr";
+        fs::create_directories(bundle);
+        fs::create_directories(cdir);
+        std::ofstream(bundle + "/config.json") << spec_for(args, stdio.terminal != 0).dump();
+        options_[name] = json{{"v", 1},
+                              {"runtime", "runc"},
+                              {"runtime_path", runc_path},
+                              {"runtime_args", {"--root", runc_root_}},
+                              {"container_dir", cdir}}
+                             .dump();
+        berth_exec_create_opts o{sizeof o, 0, bundle.c_str(), options_[name].c_str(), &stdio};
+        berth_call call;
+        int32_t pid = 0;
+        ids_[name] = id;
+        int32_t rc = host_->ops()->create(host_->instance(), &call, id.c_str(), &o, &pid);
+        EXPECT_EQ(rc, BERTH_OK) << call.message;
+        created_.emplace_back(id, cdir);
+        json st = json::parse(state_raw(id), nullptr, false);
+        if (st.is_object() && st.contains("shim_pid")) shim_pids_.push_back(st["shim_pid"].get<int>());
+        return pid;
+    }
+
+    std::string state_raw(const std::string &id) {
+        berth_call call;
+        char *out = nullptr;
+        if (host_ == nullptr || host_->ops()->state(host_->instance(), &call, id.c_str(), &out) != BERTH_OK)
+            return {};
+        std::string s = out;
+        std::free(out);
+        return s;
+    }
+    json state(const std::string &name) { return json::parse(state_raw(ids_[name])); }
+
+    int32_t start(const std::string &name) {
+        berth_call call;
+        int32_t rc = host_->ops()->start(host_->instance(), &call, ids_[name].c_str());
+        EXPECT_EQ(rc, BERTH_OK) << call.message;
+        return rc;
+    }
+    int wait(const std::string &name) {
+        berth_call call;
+        int32_t code = -1;
+        int32_t rc = host_->ops()->wait(host_->instance(), &call, ids_[name].c_str(), nullptr, &code);
+        EXPECT_EQ(rc, BERTH_OK) << call.message;
+        return code;
+    }
+    int32_t kill(const std::string &name, int sig) {
+        berth_call call;
+        int32_t rc = host_->ops()->kill(host_->instance(), &call, ids_[name].c_str(), nullptr, sig, 0);
+        EXPECT_EQ(rc, BERTH_OK) << call.message;
+        return rc;
+    }
+    void remove(const std::string &name) {
+        berth_call call;
+        EXPECT_EQ(host_->ops()->delete_container(host_->instance(), &call, ids_[name].c_str()), BERTH_OK)
+            << call.message;
+    }
+
+    std::string dir_, runc_root_;
+    std::unique_ptr<TestHost> host_;
+    std::map<std::string, std::string> options_, ids_;
+    std::vector<std::pair<std::string, std::string>> created_;
+    std::vector<int> shim_pids_;
+};
+
+// Read fd until EOF or timeout.
+std::string read_all(int fd, int timeout_ms = 10000) {
+    std::string out;
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    char buf[4096];
+    while (std::chrono::steady_clock::now() < until) {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0) break;
+        out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+}
+
+struct Pipe {
+    int r = -1, w = -1;
+    Pipe() {
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) == 0) r = p[0], w = p[1];
+    }
+    ~Pipe() {
+        if (r >= 0) close(r);
+        if (w >= 0) close(w);
+    }
+    void close_w() {
+        if (w >= 0) close(w);
+        w = -1;
+    }
+};
+
+berth_exec_stdio pipes_stdio(int in, int out, int err) {
+    return berth_exec_stdio{sizeof(berth_exec_stdio), 0, in, out, err, 0, 0};
+}
+
+} // namespace
+
+TEST_F(ExecRunc, EchoOutputArrivesAndExitZeroIsReported) {
+    Pipe out, err;
+    int pid = create("echo", {"echo", "hi"}, pipes_stdio(-1, out.w, err.w));
+    out.close_w();
+    err.close_w();
+    EXPECT_GT(pid, 1);
+    EXPECT_EQ(state("echo")["status"], "created");
+    start("echo");
+    EXPECT_EQ(read_all(out.r), "hi\n");
+    EXPECT_EQ(wait("echo"), 0);
+    json ev = json::parse(host_->wait_event("exit", 5000));
+    EXPECT_EQ(ev["id"], ids_["echo"]);
+    EXPECT_EQ(ev["exit_code"], 0);
+    EXPECT_TRUE(ev["exec_id"].is_null());
+    json st = state("echo");
+    EXPECT_EQ(st["status"], "stopped");
+    EXPECT_EQ(st["exit_code"], 0);
+    remove("echo");
+}
+
+TEST_F(ExecRunc, ExitCodeAndStderrPropagate) {
+    Pipe out, err;
+    create("exit3", {"sh", "-c", "echo oops >&2; exit 3"}, pipes_stdio(-1, out.w, err.w));
+    out.close_w();
+    err.close_w();
+    start("exit3");
+    EXPECT_EQ(read_all(err.r), "oops\n");
+    EXPECT_EQ(wait("exit3"), 3);
+    remove("exit3");
+}
+
+TEST_F(ExecRunc, StdinIsFedAndClosed) {
+    Pipe in, out;
+    create("cat", {"cat"}, pipes_stdio(in.r, out.w, -1));
+    out.close_w();
+    start("cat");
+    ASSERT_EQ(write(in.w, "abc\n", 4), 4);
+    in.close_w();
+    EXPECT_EQ(read_all(out.r), "abc\n");
+    EXPECT_EQ(wait("cat"), 0);
+    remove("cat");
+}
+
+// A pid-namespace init ignores SIGTERM without a handler (kernel rule, as
+// with `docker run busybox sleep`), so tini (as --init would) runs as PID 1
+// and forwards it; sleep dies of the signal and tini reports 128+15.
+TEST_F(ExecRunc, SigtermGives143) {
+    if (access("/usr/bin/tini-static", X_OK) != 0) GTEST_SKIP() << "tini-static is not installed";
+    Pipe out;
+    create("sleep", {"/tini", "--", "sleep", "100"}, pipes_stdio(-1, out.w, -1));
+    out.close_w();
+    start("sleep");
+    EXPECT_EQ(state("sleep")["status"], "running");
+    kill("sleep", SIGTERM);
+    EXPECT_EQ(wait("sleep"), 143);
+    remove("sleep");
+}
+
+TEST_F(ExecRunc, TerminalGivesAPty) {
+    Pipe out;
+    berth_exec_stdio s = pipes_stdio(-1, out.w, -1);
+    s.terminal = 1;
+    s.rows = 33;
+    s.cols = 77;
+    create("tty", {"sh", "-c", "[ -t 1 ] && echo tty; stty size"}, s);
+    out.close_w();
+    start("tty");
+    std::string got = read_all(out.r);
+    EXPECT_NE(got.find("tty\r\n"), std::string::npos) << got;
+    EXPECT_NE(got.find("33 77"), std::string::npos) << got;
+    EXPECT_EQ(wait("tty"), 0);
+    remove("tty");
+}
+
+TEST_F(ExecRunc, SecondAttachReceivesOutput) {
+    Pipe out, out2;
+    Pipe in;  // the container must have a stdin (docker run -i) to attach one
+    create("attach", {"sh", "-c", "read x; echo got-$x"}, pipes_stdio(in.r, out.w, -1));
+    out.close_w();
+    start("attach");
+    Pipe in2;
+    berth_exec_stdio s = pipes_stdio(in2.r, out2.w, -1);
+    berth_call call;
+    ASSERT_EQ(host_->ops()->attach(host_->instance(), &call, ids_["attach"].c_str(), nullptr, &s), BERTH_OK)
+        << call.message;
+    out2.close_w();
+    ASSERT_EQ(write(in2.w, "yes\n", 4), 4);
+    EXPECT_EQ(read_all(out2.r), "got-yes\n");
+    EXPECT_EQ(read_all(out.r), "got-yes\n");
+    EXPECT_EQ(wait("attach"), 0);
+    remove("attach");
+}
+
+TEST_F(ExecRunc, NewInstanceReadoptsRunningContainer) {
+    Pipe out;
+    create("restore", {"sleep", "100"}, pipes_stdio(-1, out.w, -1));
+    out.close_w();
+    start("restore");
+    // Daemon death: the instance is destroyed and the library unloaded.
+    host_.reset();
+    host_ = std::make_unique<TestHost>(EXEC_RUNC_PLUGIN, dir_ + "/run");
+    berth_call call;
+    ASSERT_EQ(host_->ops()->restore(host_->instance(), &call, ids_["restore"].c_str(),
+                                    options_["restore"].c_str()),
+              BERTH_OK)
+        << call.message;
+    EXPECT_EQ(state("restore")["status"], "running");
+    kill("restore", SIGKILL);
+    EXPECT_EQ(wait("restore"), 137);
+    json ev = json::parse(host_->wait_event("exit", 5000));
+    EXPECT_EQ(ev["exit_code"], 137);
+    remove("restore");
+}
+
+TEST_F(ExecRunc, KilledShimIsReportedStopped) {
+    Pipe out;
+    create("lost", {"sleep", "100"}, pipes_stdio(-1, out.w, -1));
+    out.close_w();
+    start("lost");
+    json st = state("lost");
+    ASSERT_TRUE(st.contains("shim_pid"));
+    ::kill(st["shim_pid"].get<int>(), SIGKILL);
+    json ev = json::parse(host_->wait_event("exit", 10000));
+    EXPECT_EQ(ev["exit_code"], 137);
+    st = state("lost");
+    EXPECT_EQ(st["status"], "stopped");
+    EXPECT_EQ(st["exit_code"], 137);
+    remove("lost");
+}
+
+TEST_F(ExecRunc, BadBundleFailsWithTheRuntimeMessage) {
+    std::string bundle = dir_ + "/bad";
+    fs::create_directories(bundle);
+    std::string opts = json{{"runtime_path", runc_path},
+                            {"runtime_args", {"--root", runc_root_}},
+                            {"container_dir", dir_ + "/bad-ctr"}}
+                           .dump();
+    fs::create_directories(dir_ + "/bad-ctr");
+    berth_exec_stdio s = pipes_stdio(-1, -1, -1);
+    berth_exec_create_opts o{sizeof o, 0, bundle.c_str(), opts.c_str(), &s};
+    berth_call call;
+    int32_t pid = 0;
+    EXPECT_NE(host_->ops()->create(host_->instance(), &call, "berth-test-bad", &o, &pid), BERTH_OK);
+    EXPECT_NE(call.message.find("config.json"), std::string::npos) << call.message;
+}
