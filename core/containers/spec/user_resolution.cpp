@@ -140,8 +140,10 @@ ResolvedUser resolve_user(const std::string &rootfs, const std::string &user_spe
 
     ResolvedUser out;
     const PasswdEntry *entry = nullptr;
+    // (A char literal assigned here trips GCC 12's false -Wrestrict
+    // warning, PR 105651; an explicit std::string does not.)
     if (user.empty())
-        user = "0";
+        user = std::string(1, '0');
     if (auto uid = parse_number(user)) {
         out.uid = checked_id(*uid);
         for (const auto &p : passwd)
