@@ -79,3 +79,46 @@ image_state() {
         echo
     )
 }
+
+# --- the docker CLI and skopeo, pointed at this test only -------------------
+
+# use_docker_cli — the stock CLI talks to the main daemon only: no user
+# config, context or pinned API version.
+use_docker_cli() {
+    command -v docker >/dev/null || skip "docker CLI not installed"
+    export DOCKER_CONFIG="$T/docker-config"
+    mkdir -p "$DOCKER_CONFIG"
+    unset DOCKER_CONTEXT DOCKER_API_VERSION DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+    export DOCKER_HOST="$HOST"
+}
+
+# dk ARGS... — run the docker CLI; sets OUT (stdout+stderr) and RC.
+dk() {
+    RC=0
+    OUT=$(docker "$@" 2>&1) || RC=$?
+}
+
+# dk_ok ARGS... — dk, and fail unless it exited 0.
+dk_ok() {
+    dk "$@"
+    assert_eq 0 "$RC" "exit status of 'docker $*' (output: $OUT)"
+}
+
+# dk_fails ARGS... — dk, and fail unless it exited 1 (a daemon error).
+dk_fails() {
+    dk "$@"
+    assert_eq 1 "$RC" "exit status of 'docker $*' (output: $OUT)"
+}
+
+# inspect FORMAT REF — one field of `docker image inspect`.
+inspect() {
+    dk_ok image inspect --format "$1" "$2"
+    printf '%s' "$OUT"
+}
+
+# sk ARGS... — skopeo without the user's policy or auth files: accept
+# anything, store nothing outside $T.
+echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$T/policy.json"
+sk() {
+    skopeo --policy "$T/policy.json" "$@" || fail "skopeo $* failed"
+}

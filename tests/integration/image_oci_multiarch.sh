@@ -10,42 +10,13 @@ command -v docker >/dev/null || skip "docker CLI not installed"
 command -v umoci >/dev/null || skip "umoci not installed (apt-get install umoci)"
 command -v skopeo >/dev/null || skip "skopeo not installed (apt-get install skopeo)"
 
-export DOCKER_CONFIG="$T/docker-config"
-mkdir -p "$DOCKER_CONFIG"
-unset DOCKER_CONTEXT DOCKER_API_VERSION DOCKER_TLS_VERIFY DOCKER_CERT_PATH
-export DOCKER_HOST="$HOST"
+use_docker_cli
 
 case "$(uname -m)" in
 x86_64) NATIVE=amd64 FOREIGN=arm64 ;;
 aarch64) NATIVE=arm64 FOREIGN=amd64 ;;
 *) skip "the multi-arch checks assume an amd64 or arm64 host, not $(uname -m)" ;;
 esac
-
-dk() {
-    RC=0
-    OUT=$(docker "$@" 2>&1) || RC=$?
-}
-dk_ok() {
-    dk "$@"
-    assert_eq 0 "$RC" "exit status of 'docker $*' (output: $OUT)"
-}
-dk_fails() {
-    dk "$@"
-    assert_eq 1 "$RC" "exit status of 'docker $*' (output: $OUT)"
-}
-inspect() { # FORMAT REF
-    dk_ok image inspect --format "$1" "$2"
-    printf '%s' "$OUT"
-}
-
-# skopeo without the user's policy or auth files: accept anything, store
-# nothing outside $T.
-cat >"$T/policy.json" <<'JSON'
-{"default":[{"type":"insecureAcceptAnything"}]}
-JSON
-sk() {
-    skopeo --policy "$T/policy.json" "$@" || fail "skopeo $* failed"
-}
 
 # remote_header REPO REF HEADER — a header of the registry's reply to a
 # manifest GET that accepts OCI manifests and indexes.

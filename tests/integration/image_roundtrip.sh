@@ -10,35 +10,7 @@
 command -v docker >/dev/null || skip "docker CLI not installed"
 command -v curl >/dev/null || skip "curl not installed"
 
-# The CLI must talk to this daemon only: no user config, context or pinned
-# API version.
-export DOCKER_CONFIG="$T/docker-config"
-mkdir -p "$DOCKER_CONFIG"
-unset DOCKER_CONTEXT DOCKER_API_VERSION DOCKER_TLS_VERIFY DOCKER_CERT_PATH
-export DOCKER_HOST="$HOST"
-
-# dk ARGS... — run the docker CLI; sets OUT (stdout+stderr) and RC.
-dk() {
-    RC=0
-    OUT=$(docker "$@" 2>&1) || RC=$?
-}
-
-# dk_ok ARGS... — dk, and fail unless it exited 0.
-dk_ok() {
-    dk "$@"
-    assert_eq 0 "$RC" "exit status of 'docker $*' (output: $OUT)"
-}
-
-# dk_fails ARGS... — dk, and fail unless it exited 1 (a daemon error).
-dk_fails() {
-    dk "$@"
-    assert_eq 1 "$RC" "exit status of 'docker $*' (output: $OUT)"
-}
-
-inspect() { # FORMAT REF
-    dk_ok image inspect --format "$1" "$2"
-    printf '%s' "$OUT"
-}
+use_docker_cli
 
 short() { # sha256:<hex> -> first 12 hex, the CLI's short ID
     local h=${1#sha256:}

@@ -11,33 +11,7 @@ command -v docker >/dev/null || skip "docker CLI not installed"
 command -v umoci >/dev/null || skip "umoci not installed (apt-get install umoci)"
 command -v skopeo >/dev/null || skip "skopeo not installed (apt-get install skopeo)"
 
-export DOCKER_CONFIG="$T/docker-config"
-mkdir -p "$DOCKER_CONFIG"
-unset DOCKER_CONTEXT DOCKER_API_VERSION DOCKER_TLS_VERIFY DOCKER_CERT_PATH
-export DOCKER_HOST="$HOST"
-
-dk() {
-    RC=0
-    OUT=$(docker "$@" 2>&1) || RC=$?
-}
-dk_ok() {
-    dk "$@"
-    assert_eq 0 "$RC" "exit status of 'docker $*' (output: $OUT)"
-}
-dk_fails() {
-    dk "$@"
-    assert_eq 1 "$RC" "exit status of 'docker $*' (output: $OUT)"
-}
-inspect() { # FORMAT REF
-    dk_ok image inspect --format "$1" "$2"
-    printf '%s' "$OUT"
-}
-cat >"$T/policy.json" <<'JSON'
-{"default":[{"type":"insecureAcceptAnything"}]}
-JSON
-sk() {
-    skopeo --policy "$T/policy.json" "$@" || fail "skopeo $* failed"
-}
+use_docker_cli
 
 start_berthd
 
