@@ -3,6 +3,8 @@
 #include "shim/protocol.hpp"
 #include "shim_client.hpp"
 #include "shim_launcher.hpp"
+#include "cgroup_stats.hpp"
+#include "runtime_command.hpp"
 
 #include <berth/sdk.hpp>
 #include <nlohmann/json.hpp>
@@ -17,6 +19,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 namespace berth::execrunc {
@@ -192,6 +195,14 @@ std::string Driver::state(const std::string &id) {
         json j = json::parse(reply, nullptr, false);
         if (!j.is_discarded() && j.value("ok", false)) {
             j.erase("ok");
+            // The shim knows created/running/stopped; only the runtime
+            // knows a running container is frozen.
+            if (j.value("status", std::string()) == "running") {
+                RuntimeOutput r = run_runtime(c->runtime, c->runtime_args, {"state", id});
+                json rs = json::parse(r.out, nullptr, false);
+                if (r.ok() && !rs.is_discarded() && rs.value("status", std::string()) == "paused")
+                    j["status"] = "paused";
+            }
             return j.dump();
         }
     }
@@ -278,6 +289,81 @@ void Driver::restore(const std::string &id, const std::string &options_json) {
         fail(BERTH_E_NOTFOUND, "container " + id + ": its shim is gone");
     }
     adopt(id, o);
+}
+
+std::string Driver::runtime(const Container &c, const std::string &id,
+                            const std::vector<std::string> &args) {
+    RuntimeOutput r = run_runtime(c.runtime, c.runtime_args, args);
+    if (r.ok()) return r.out;
+    std::string msg = r.message();
+    // runc logs logrus text on stderr: keep its msg="..." part.
+    auto m = msg.find("msg=\"");
+    if (m != std::string::npos) {
+        auto end = msg.rfind('"');
+        if (end > m + 5) msg = msg.substr(m + 5, end - m - 5);
+    }
+    int32_t code = BERTH_E_INTERNAL;
+    if (msg.find("not running") != std::string::npos || msg.find("not paused") != std::string::npos ||
+        msg.find("already paused") != std::string::npos || msg.find("stopped") != std::string::npos)
+        code = BERTH_E_BUSY;
+    else if (msg.find("does not exist") != std::string::npos)
+        code = BERTH_E_NOTFOUND;
+    fail(code, "container " + id + ": " + msg);
+}
+
+void Driver::pause(const std::string &id) {
+    auto c = find(id);
+    runtime(*c, id, {"pause", id});
+}
+
+void Driver::resume(const std::string &id) {
+    auto c = find(id);
+    runtime(*c, id, {"resume", id});
+}
+
+void Driver::update(const std::string &id, const std::string &resources_json) {
+    auto c = find(id);
+    json r = json::parse(resources_json, nullptr, false);
+    if (r.is_discarded() || !r.is_object()) fail(BERTH_E_INVAL, "resources_json is not a JSON object");
+    // runc reads the resources from a file (-r); keep it beside the shim's.
+    const std::string path = c->dir + "/update-resources.json";
+    {
+        std::ofstream out(path, std::ios::trunc);
+        out << r.dump();
+        if (!out) fail(BERTH_E_INTERNAL, "cannot write " + path);
+    }
+    try {
+        runtime(*c, id, {"update", "--resources", path, id});
+    } catch (...) {
+        unlink(path.c_str());
+        throw;
+    }
+    unlink(path.c_str());
+}
+
+std::string Driver::pids(const std::string &id) {
+    auto c = find(id);
+    json j = json::parse(runtime(*c, id, {"ps", "--format", "json", id}), nullptr, false);
+    // runc prints "null" for an empty list.
+    if (j.is_null()) j = json::array();
+    if (j.is_discarded() || !j.is_array()) fail(BERTH_E_INTERNAL, "container " + id + ": bad runc ps output");
+    return j.dump();
+}
+
+int Driver::init_pid(const std::string &id) {
+    json j = json::parse(call(id, "state"), nullptr, false);
+    if (j.value("status", std::string()) == "stopped")
+        fail(BERTH_E_BUSY, "container " + id + " is not running");
+    return j.value("pid", 0);
+}
+
+std::string Driver::stats(const std::string &id) {
+    int pid = init_pid(id);
+    try {
+        return cgroup_stats_json(pid);
+    } catch (const std::runtime_error &e) {
+        fail(BERTH_E_INTERNAL, "container " + id + ": " + e.what());
+    }
 }
 
 void Driver::emit_exit(const std::string &id, const std::string &exit_json) {

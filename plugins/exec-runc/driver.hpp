@@ -31,6 +31,12 @@ public:
     void resize(const std::string &id, unsigned rows, unsigned cols);
     void close_stdin(const std::string &id);
     void restore(const std::string &id, const std::string &options_json);
+    void pause(const std::string &id);
+    void resume(const std::string &id);
+    // resources_json: an OCI linux.resources object.
+    void update(const std::string &id, const std::string &resources_json);
+    std::string pids(const std::string &id);   // JSON array of host pids
+    std::string stats(const std::string &id);  // Docker's stats shape
 
 private:
     struct Container {
@@ -45,6 +51,10 @@ private:
 
     Options parse_options(const std::string &id, const char *json) const;
     std::shared_ptr<Container> find(const std::string &id);
+    // Run a short runtime command for container id; throws its error.
+    std::string runtime(const Container &c, const std::string &id,
+                        const std::vector<std::string> &args);
+    int init_pid(const std::string &id);
     std::shared_ptr<Container> adopt(const std::string &id, const Options &o);
     // One request to the container's shim; throws with the shim's error.
     std::string call(const std::string &id, const std::string &line,

@@ -1,7 +1,7 @@
 // exec-runc: runs containers with an OCI runtime (runc, crun) through
 // berth-shim. This file is the ABI glue only: argument checks, op guards and
-// host-owned outputs; Driver (driver.hpp) does the work. exec, pause/resume,
-// update, pids, stats and checkpoint still answer NOTSUP "not built yet".
+// host-owned outputs; Driver (driver.hpp) does the work. exec and checkpoint
+// still answer NOTSUP "not built yet".
 #include "driver.hpp"
 #include "shim_launcher.hpp"
 
@@ -143,6 +143,44 @@ int32_t op_restore(berth_instance *self, berth_call *call, const char *id,
     });
 }
 
+int32_t op_pause(berth_instance *self, berth_call *call, const char *id) {
+    return guard(self->host, call, [&] {
+        self->driver.pause(arg(id, "id"));
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_resume(berth_instance *self, berth_call *call, const char *id) {
+    return guard(self->host, call, [&] {
+        self->driver.resume(arg(id, "id"));
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_update(berth_instance *self, berth_call *call, const char *id,
+                  const char *resources_json) {
+    return guard(self->host, call, [&] {
+        self->driver.update(arg(id, "id"), arg(resources_json, "resources_json"));
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_pids(berth_instance *self, berth_call *call, const char *id, char **out_json) {
+    return guard(self->host, call, [&] {
+        if (out_json == nullptr) throw berth::sdk::error(BERTH_E_INVAL, "out_json is required");
+        *out_json = host_string(self->host, self->driver.pids(arg(id, "id")));
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_stats(berth_instance *self, berth_call *call, const char *id, char **out_json) {
+    return guard(self->host, call, [&] {
+        if (out_json == nullptr) throw berth::sdk::error(BERTH_E_INVAL, "out_json is required");
+        *out_json = host_string(self->host, self->driver.stats(arg(id, "id")));
+        return int32_t{BERTH_OK};
+    });
+}
+
 int32_t plugin_init(const berth_host *host, const char *config_json, berth_instance **out,
                     berth_call *call) {
     return guard(host, call, [&] {
@@ -172,11 +210,11 @@ constexpr berth_exec_ops ops = {
     .attach = op_attach,
     .resize_pty = op_resize,
     .close_stdin = op_close_stdin,
-    .pause = BERTH_NOT_BUILT(berth_exec_ops, pause),
-    .resume = BERTH_NOT_BUILT(berth_exec_ops, resume),
-    .update = BERTH_NOT_BUILT(berth_exec_ops, update),
-    .pids = BERTH_NOT_BUILT(berth_exec_ops, pids),
-    .stats = BERTH_NOT_BUILT(berth_exec_ops, stats),
+    .pause = op_pause,
+    .resume = op_resume,
+    .update = op_update,
+    .pids = op_pids,
+    .stats = op_stats,
     .restore = op_restore,
     .checkpoint = BERTH_NOT_BUILT(berth_exec_ops, checkpoint),
 };

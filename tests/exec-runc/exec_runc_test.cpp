@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -374,4 +375,98 @@ TEST_F(ExecRunc, BadBundleFailsWithTheRuntimeMessage) {
     int32_t pid = 0;
     EXPECT_NE(host_->ops()->create(host_->instance(), &call, "berth-test-bad", &o, &pid), BERTH_OK);
     EXPECT_NE(call.message.find("config.json"), std::string::npos) << call.message;
+}
+
+namespace {
+
+// Call an op that returns JSON (pids, stats) on container name.
+json json_op(TestHost &h, const std::string &id,
+             int32_t (*op)(berth_instance *, berth_call *, const char *, char **)) {
+    berth_call call;
+    char *out = nullptr;
+    int32_t rc = op(h.instance(), &call, id.c_str(), &out);
+    EXPECT_EQ(rc, BERTH_OK) << call.message;
+    if (rc != BERTH_OK || out == nullptr) return json();
+    json j = json::parse(out, nullptr, false);
+    std::free(out);
+    return j;
+}
+
+} // namespace
+
+TEST_F(ExecRunc, PauseFreezesAndResumeThaws) {
+    Pipe out;
+    create("pause", {"sleep", "100"}, pipes_stdio(-1, out.w, -1));
+    out.close_w();
+    start("pause");
+    berth_call call;
+    ASSERT_EQ(host_->ops()->pause(host_->instance(), &call, ids_["pause"].c_str()), BERTH_OK)
+        << call.message;
+    EXPECT_EQ(state("pause")["status"], "paused");
+    berth_call again;
+    EXPECT_NE(host_->ops()->pause(host_->instance(), &again, ids_["pause"].c_str()), BERTH_OK);
+    berth_call call2;
+    ASSERT_EQ(host_->ops()->resume(host_->instance(), &call2, ids_["pause"].c_str()), BERTH_OK)
+        << call2.message;
+    EXPECT_EQ(state("pause")["status"], "running");
+    kill("pause", SIGKILL);
+    EXPECT_EQ(wait("pause"), 137);
+    remove("pause");
+}
+
+TEST_F(ExecRunc, PidsListsInit) {
+    Pipe out;
+    int pid = create("pids", {"sleep", "100"}, pipes_stdio(-1, out.w, -1));
+    out.close_w();
+    start("pids");
+    json pids = json_op(*host_, ids_["pids"], host_->ops()->pids);
+    ASSERT_TRUE(pids.is_array()) << pids.dump();
+    EXPECT_NE(std::find(pids.begin(), pids.end(), json(pid)), pids.end()) << pids.dump();
+    kill("pids", SIGKILL);
+    EXPECT_EQ(wait("pids"), 137);
+    remove("pids");
+}
+
+TEST_F(ExecRunc, UpdateChangesThePidsLimit) {
+    Pipe out;
+    create("update", {"sleep", "100"}, pipes_stdio(-1, out.w, -1));
+    out.close_w();
+    start("update");
+    berth_call call;
+    ASSERT_EQ(host_->ops()->update(host_->instance(), &call, ids_["update"].c_str(),
+                                   R"({"pids":{"limit":77}})"),
+              BERTH_OK)
+        << call.message;
+    json st = json_op(*host_, ids_["update"], host_->ops()->stats);
+    EXPECT_EQ(st["pids_stats"].value("limit", 0), 77) << st.dump();
+    berth_call bad;
+    EXPECT_EQ(host_->ops()->update(host_->instance(), &bad, ids_["update"].c_str(), "[1"),
+              BERTH_E_INVAL);
+    kill("update", SIGKILL);
+    EXPECT_EQ(wait("update"), 137);
+    remove("update");
+}
+
+TEST_F(ExecRunc, StatsReportMemoryAndPids) {
+    Pipe out;
+    create("stats", {"sleep", "100"}, pipes_stdio(-1, out.w, -1));
+    out.close_w();
+    start("stats");
+    json st = json_op(*host_, ids_["stats"], host_->ops()->stats);
+    ASSERT_TRUE(st.is_object()) << st.dump();
+    EXPECT_GT(st["memory_stats"].value("usage", 0ULL), 0ULL) << st.dump();
+    EXPECT_GT(st["memory_stats"].value("limit", 0ULL), 0ULL);
+    EXPECT_TRUE(st["memory_stats"]["stats"].is_object());
+    EXPECT_GE(st["pids_stats"].value("current", 0), 1) << st.dump();
+    EXPECT_TRUE(st["cpu_stats"]["cpu_usage"].contains("total_usage"));
+    EXPECT_GT(st["cpu_stats"].value("system_cpu_usage", 0ULL), 0ULL);
+    EXPECT_GE(st["cpu_stats"].value("online_cpus", 0), 1);
+    EXPECT_TRUE(st["blkio_stats"]["io_service_bytes_recursive"].is_array());
+    kill("stats", SIGKILL);
+    EXPECT_EQ(wait("stats"), 137);
+    berth_call call;
+    char *o = nullptr;
+    EXPECT_EQ(host_->ops()->stats(host_->instance(), &call, ids_["stats"].c_str(), &o), BERTH_E_BUSY);
+    std::free(o);
+    remove("stats");
 }
