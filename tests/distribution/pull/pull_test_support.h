@@ -18,14 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "test_tar.h"
+
 namespace berth::distribution::test {
-
-enum class Compression { None, Gzip, Zstd };
-
-// A tar of regular files (name -> content) with fixed metadata, compressed
-// as asked. The same files give the same tar bytes whatever the compression,
-// so the uncompressed form's sha256 is the diff_id.
-std::string make_tar(const std::map<std::string, std::string> &files, Compression compression = Compression::None);
 
 struct TestLayer {
     std::string blob;       // what the registry serves

@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "test_tar.h"
+
 namespace berth::distribution::test {
 
-// An uncompressed tar of regular files (name -> content), fixed mtimes.
-std::string make_tar(const std::map<std::string, std::string> &files);
 // Decompress a gzip blob with zlib (throws std::runtime_error when corrupt).
 std::string gunzip(const std::string &gz);
 
