@@ -4,6 +4,7 @@
 // refused with a plain status before the progress stream starts; later
 // failures go into the stream as errorDetail.
 #include "api/image_errors.h"
+#include "api/body_feeder.h"
 #include "api/image_routes.h"
 #include "api/progress_stream.h"
 #include "daemon/daemon_context.h"
@@ -22,8 +23,6 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <sys/socket.h>
-#include <thread>
 
 namespace berth::api {
 namespace {
@@ -97,51 +96,6 @@ Response pull_image(daemon::DaemonContext &ctx, Request &req) {
     }
     return progress_response([&ctx, plan](JsonProgressStream &progress) { ctx.puller->run(*plan, progress); });
 }
-
-// Copies the request body into a socket so fd-based readers can take it.
-class BodyFeeder {
-public:
-    explicit BodyFeeder(std::function<size_t(char *, size_t)> reader) {
-        int fds[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-            throw std::runtime_error("socketpair failed");
-        read_end_.reset(fds[0]);
-        images::UniqueFd w(fds[1]);
-        thread_ = std::thread([reader = std::move(reader), w = std::move(w), this]() mutable {
-            try {
-                std::vector<char> buf(256 * 1024);
-                for (size_t n; (n = reader(buf.data(), buf.size())) > 0;) {
-                    for (size_t off = 0; off < n;) {
-                        const ssize_t k = ::send(w.get(), buf.data() + off, n - off, MSG_NOSIGNAL);
-                        if (k < 0) {
-                            if (errno == EINTR) continue;
-                            return; // the consumer stopped
-                        }
-                        off += size_t(k);
-                    }
-                }
-            } catch (const std::exception &e) {
-                error_ = e.what();
-            }
-        });
-    }
-    ~BodyFeeder() {
-        read_end_.reset();
-        if (thread_.joinable()) thread_.join();
-    }
-    int fd() const { return read_end_.get(); }
-    // After the consumer is done: the body's read error, if any.
-    std::string finish() {
-        read_end_.reset();
-        if (thread_.joinable()) thread_.join();
-        return error_;
-    }
-
-private:
-    images::UniqueFd read_end_;
-    std::thread thread_;
-    std::string error_;
-};
 
 // import: fromSrc=- with the rootfs tar (plain or compressed) as the body.
 Response import_image(daemon::DaemonContext &ctx, Request &req) {

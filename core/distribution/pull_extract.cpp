@@ -15,12 +15,7 @@ void Puller::extract_layer(const registry::Descriptor &layer, const std::string 
                            const std::string &parent_chain, ProgressSink &progress) {
     const std::string id = short_id(layer.digest);
     const std::string chain = images::chain_id(parent_chain, diff_id);
-    extractions_.enter(chain);
-    struct Leave {
-        KeyedGate &gate;
-        const std::string &key;
-        ~Leave() { gate.leave(key); }
-    } leave{extractions_, chain};
+    KeyedGate::Hold hold(extractions_, chain);
 
     if (!images_.layers().has(chain)) {
         auto blob = images_.content().open(layer.digest);

@@ -182,12 +182,7 @@ PulledImage Puller::pull_resolved(registry::RegistryClient &client, const Refere
 void Puller::download_layer(registry::RegistryClient &client, const std::string &repository,
                             const registry::Descriptor &layer, ProgressSink &progress, std::stop_token stop) {
     const std::string id = short_id(layer.digest);
-    downloads_.enter(layer.digest);
-    struct Leave {
-        KeyedGate &gate;
-        const std::string &key;
-        ~Leave() { gate.leave(key); }
-    } leave{downloads_, layer.digest};
+    KeyedGate::Hold hold(downloads_, layer.digest);
     if (images_.content().has(layer.digest)) {
         progress.status(id, "Download complete");
         return;

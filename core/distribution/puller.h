@@ -100,10 +100,23 @@ private:
     // Cross-pull exclusion by key (a blob digest or a chain ID).
     class KeyedGate {
     public:
-        void enter(const std::string &key);
-        void leave(const std::string &key);
+        // Holds key from construction to destruction (waits while another
+        // holder has it).
+        class Hold {
+        public:
+            Hold(KeyedGate &gate, std::string key) : gate_(gate), key_(std::move(key)) { gate_.enter(key_); }
+            ~Hold() { gate_.leave(key_); }
+            Hold(const Hold &) = delete;
+            Hold &operator=(const Hold &) = delete;
+
+        private:
+            KeyedGate &gate_;
+            std::string key_;
+        };
 
     private:
+        void enter(const std::string &key);
+        void leave(const std::string &key);
         std::mutex mutex_;
         std::condition_variable changed_;
         std::set<std::string> busy_;
