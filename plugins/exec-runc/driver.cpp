@@ -219,19 +219,33 @@ std::string Driver::state(const std::string &id) {
     return out.dump();
 }
 
-void Driver::kill(const std::string &id, int signal, bool all) {
+namespace {
+// The shim's request prefix addressing an exec process (none for init).
+std::string target(const std::string &exec_id) { return exec_id.empty() ? "" : "@" + exec_id + " "; }
+} // namespace
+
+void Driver::kill(const std::string &id, const std::string &exec_id, int signal, bool all) {
+    if (!exec_id.empty()) {
+        call(id, target(exec_id) + "kill " + std::to_string(signal));
+        return;
+    }
     call(id, "kill " + std::to_string(signal) + (all ? " 1" : " 0"));
 }
 
-int Driver::wait(const std::string &id, const std::function<bool()> &cancelled) {
+int Driver::wait(const std::string &id, const std::string &exec_id,
+                 const std::function<bool()> &cancelled) {
     auto c = find(id);
     std::string reply;
     bool was_cancelled = false;
-    if (shim_call(c->dir, "wait", {}, reply, cancelled, &was_cancelled)) {
+    if (shim_call(c->dir, target(exec_id) + "wait", {}, reply, cancelled, &was_cancelled)) {
         json j = json::parse(reply, nullptr, false);
         if (!j.is_discarded() && j.value("ok", false)) return j.value("exit_code", 255);
+        if (!exec_id.empty() && !j.is_discarded())
+            fail(BERTH_E_NOTFOUND, "container " + id + ": " + j.value("error", std::string()));
     }
     if (was_cancelled) fail(BERTH_E_TIMEOUT, "wait for container " + id + " cancelled");
+    // An exec process leaves no record once its shim is gone.
+    if (!exec_id.empty()) fail(BERTH_E_NOTFOUND, "container " + id + ": its shim is not running");
     std::string rec = recover_without_shim(c->dir);
     json e = json::parse(rec, nullptr, false);
     if (rec.empty() || e.is_discarded())
@@ -265,20 +279,66 @@ void Driver::remove(const std::string &id) {
     containers_.erase(id);
 }
 
-void Driver::attach(const std::string &id, const berth_exec_stdio &s) {
+void Driver::attach(const std::string &id, const std::string &exec_id, const berth_exec_stdio &s) {
     std::vector<int> fds;
     int mask = 0;
     if (s.stdin_fd >= 0) mask |= shim::attach_stdin, fds.push_back(s.stdin_fd);
     if (s.stdout_fd >= 0) mask |= shim::attach_stdout, fds.push_back(s.stdout_fd);
     if (s.stderr_fd >= 0) mask |= shim::attach_stderr, fds.push_back(s.stderr_fd);
-    call(id, "attach " + std::to_string(mask), fds);
+    call(id, target(exec_id) + "attach " + std::to_string(mask), fds);
 }
 
-void Driver::resize(const std::string &id, unsigned rows, unsigned cols) {
-    call(id, "resize " + std::to_string(rows) + " " + std::to_string(cols));
+void Driver::resize(const std::string &id, const std::string &exec_id, unsigned rows,
+                    unsigned cols) {
+    call(id, target(exec_id) + "resize " + std::to_string(rows) + " " + std::to_string(cols));
 }
 
-void Driver::close_stdin(const std::string &id) { call(id, "close_stdin"); }
+void Driver::close_stdin(const std::string &id, const std::string &exec_id) {
+    call(id, target(exec_id) + "close_stdin");
+}
+
+int Driver::exec(const std::string &id, const std::string &exec_id, const std::string &process_json,
+                 const berth_exec_stdio &s) {
+    auto c = find(id);
+    // The id names files in the container dir and is a word of the protocol.
+    if (exec_id.empty() || exec_id.size() > 128 ||
+        exec_id.find_first_of("/ @\n\t") != std::string::npos || exec_id[0] == '.')
+        fail(BERTH_E_INVAL, "invalid exec id \"" + exec_id + "\"");
+    json p = json::parse(process_json, nullptr, false);
+    if (p.is_discarded() || !p.is_object()) fail(BERTH_E_INVAL, "process_json is not a JSON object");
+    if (!p.contains("args") || !p["args"].is_array() || p["args"].empty())
+        fail(BERTH_E_INVAL, "process_json has no args");
+    // runc needs the terminal flag to match the console socket it is given.
+    p["terminal"] = s.terminal != 0;
+    if (!p.contains("cwd")) p["cwd"] = "/";
+    if (!p.contains("user")) p["user"] = {{"uid", 0}, {"gid", 0}};
+    const std::string path = c->dir + "/exec-" + exec_id + ".json";
+    {
+        std::ofstream out(path, std::ios::trunc);
+        out << p.dump();
+        if (!out) fail(BERTH_E_INTERNAL, "cannot write " + path);
+    }
+    std::vector<int> fds;
+    int mask = 0;
+    if (s.stdin_fd >= 0) mask |= shim::attach_stdin, fds.push_back(s.stdin_fd);
+    if (s.stdout_fd >= 0) mask |= shim::attach_stdout, fds.push_back(s.stdout_fd);
+    if (s.stderr_fd >= 0) mask |= shim::attach_stderr, fds.push_back(s.stderr_fd);
+    std::string reply;
+    try {
+        reply = call(id, "exec " + exec_id + " " + std::to_string(mask) + " " +
+                             (s.terminal ? "1 " : "0 ") + std::to_string(s.rows) + " " +
+                             std::to_string(s.cols),
+                     fds);
+    } catch (...) {
+        unlink(path.c_str());
+        throw;
+    }
+    unlink(path.c_str());
+    int pid = json::parse(reply, nullptr, false).value("pid", 0);
+    std::lock_guard<std::mutex> lk(mu_);
+    watchers_.emplace_back(&Driver::watch_exec_exit, this, id, exec_id, c);
+    return pid;
+}
 
 void Driver::restore(const std::string &id, const std::string &options_json) {
     Options o = parse_options(id, options_json.c_str());
@@ -366,11 +426,12 @@ std::string Driver::stats(const std::string &id) {
     }
 }
 
-void Driver::emit_exit(const std::string &id, const std::string &exit_json) {
+void Driver::emit_exit(const std::string &id, const std::string &exit_json,
+                       const std::string &exec_id) {
     json e = json::parse(exit_json, nullptr, false);
     if (e.is_discarded()) e = json::object();
     json ev = {{"id", id},
-               {"exec_id", nullptr},
+               {"exec_id", exec_id.empty() ? json(nullptr) : json(exec_id)},
                {"exit_code", e.value("exit_code", 255)},
                {"exited_at", e.value("exited_at", now_rfc3339())},
                {"oom_killed", e.value("oom_killed", false)}};
@@ -395,6 +456,22 @@ void Driver::watch_exit(std::string id, std::shared_ptr<Container> c) {
     }
     std::string rec = recover_without_shim(c->dir);
     if (!rec.empty() && !c->deleting) emit_exit(id, rec);
+}
+
+} // namespace berth::execrunc
+
+namespace berth::execrunc {
+
+// Like watch_exit, for one exec process: its shim wait becomes the "exit"
+// event with exec_id set. No event when the shim goes away first: the
+// container's own exit event covers that.
+void Driver::watch_exec_exit(std::string id, std::string exec_id, std::shared_ptr<Container> c) {
+    std::string reply;
+    auto stop = [this] { return stopping_.load(); };
+    bool ok = shim_call(c->dir, target(exec_id) + "wait", {}, reply, stop);
+    if (stopping_ || c->deleting || !ok) return;
+    json j = json::parse(reply, nullptr, false);
+    if (!j.is_discarded() && j.value("ok", false)) emit_exit(id, reply, exec_id);
 }
 
 } // namespace berth::execrunc

@@ -24,13 +24,18 @@ public:
     int create(const std::string &id, const berth_exec_create_opts &opts);
     void start(const std::string &id);
     std::string state(const std::string &id);
-    void kill(const std::string &id, int signal, bool all);
-    int wait(const std::string &id, const std::function<bool()> &cancelled);
+    void kill(const std::string &id, const std::string &exec_id, int signal, bool all);
+    int wait(const std::string &id, const std::string &exec_id,
+             const std::function<bool()> &cancelled);
     void remove(const std::string &id);
-    void attach(const std::string &id, const berth_exec_stdio &stdio);
-    void resize(const std::string &id, unsigned rows, unsigned cols);
-    void close_stdin(const std::string &id);
+    void attach(const std::string &id, const std::string &exec_id, const berth_exec_stdio &stdio);
+    void resize(const std::string &id, const std::string &exec_id, unsigned rows, unsigned cols);
+    void close_stdin(const std::string &id, const std::string &exec_id);
     void restore(const std::string &id, const std::string &options_json);
+    // Start an exec process (OCI process JSON); returns its host pid. Its
+    // exit is announced as an "exit" event with exec_id set.
+    int exec(const std::string &id, const std::string &exec_id, const std::string &process_json,
+             const berth_exec_stdio &stdio);
     void pause(const std::string &id);
     void resume(const std::string &id);
     // resources_json: an OCI linux.resources object.
@@ -60,7 +65,9 @@ private:
     std::string call(const std::string &id, const std::string &line,
                      const std::vector<int> &fds = {});
     void watch_exit(std::string id, std::shared_ptr<Container> c);
-    void emit_exit(const std::string &id, const std::string &exit_json);
+    void watch_exec_exit(std::string id, std::string exec_id, std::shared_ptr<Container> c);
+    void emit_exit(const std::string &id, const std::string &exit_json,
+                   const std::string &exec_id = {});
 
     const berth_host *host_;
     std::string shim_path_;

@@ -1,7 +1,7 @@
 // exec-runc: runs containers with an OCI runtime (runc, crun) through
 // berth-shim. This file is the ABI glue only: argument checks, op guards and
-// host-owned outputs; Driver (driver.hpp) does the work. exec and checkpoint
-// still answer NOTSUP "not built yet".
+// host-owned outputs; Driver (driver.hpp) does the work. checkpoint still
+// answers NOTSUP "not built yet".
 #include "driver.hpp"
 #include "shim_launcher.hpp"
 
@@ -35,10 +35,8 @@ std::string arg(const char *s, const char *name) {
     return s;
 }
 
-void no_exec_id(const char *exec_id) {
-    if (exec_id != nullptr)
-        throw berth::sdk::error(BERTH_E_NOTSUP, "exec-runc: exec processes are not built yet");
-}
+// NULL exec_id (init) as "".
+std::string exec_of(const char *exec_id) { return exec_id != nullptr ? exec_id : ""; }
 
 // Copy the caller's stdio struct, reading only the fields it has.
 berth_exec_stdio stdio_of(const berth_exec_stdio *s) {
@@ -83,8 +81,7 @@ int32_t op_state(berth_instance *self, berth_call *call, const char *id, char **
 int32_t op_kill(berth_instance *self, berth_call *call, const char *id, const char *exec_id,
                 int32_t signal, int32_t all) {
     return guard(self->host, call, [&] {
-        no_exec_id(exec_id);
-        self->driver.kill(arg(id, "id"), signal, all != 0);
+        self->driver.kill(arg(id, "id"), exec_of(exec_id), signal, all != 0);
         return int32_t{BERTH_OK};
     });
 }
@@ -92,9 +89,8 @@ int32_t op_kill(berth_instance *self, berth_call *call, const char *id, const ch
 int32_t op_wait(berth_instance *self, berth_call *call, const char *id, const char *exec_id,
                 int32_t *out_exit_code) {
     return guard(self->host, call, [&] {
-        no_exec_id(exec_id);
         const berth_host *host = self->host;
-        int code = self->driver.wait(arg(id, "id"),
+        int code = self->driver.wait(arg(id, "id"), exec_of(exec_id),
                                      [host, call] { return host->is_cancelled(call) != 0; });
         if (out_exit_code != nullptr) *out_exit_code = code;
         return int32_t{BERTH_OK};
@@ -111,8 +107,7 @@ int32_t op_delete(berth_instance *self, berth_call *call, const char *id) {
 int32_t op_attach(berth_instance *self, berth_call *call, const char *id, const char *exec_id,
                   const berth_exec_stdio *stdio) {
     return guard(self->host, call, [&] {
-        no_exec_id(exec_id);
-        self->driver.attach(arg(id, "id"), stdio_of(stdio));
+        self->driver.attach(arg(id, "id"), exec_of(exec_id), stdio_of(stdio));
         return int32_t{BERTH_OK};
     });
 }
@@ -120,8 +115,7 @@ int32_t op_attach(berth_instance *self, berth_call *call, const char *id, const 
 int32_t op_resize(berth_instance *self, berth_call *call, const char *id, const char *exec_id,
                   uint16_t rows, uint16_t cols) {
     return guard(self->host, call, [&] {
-        no_exec_id(exec_id);
-        self->driver.resize(arg(id, "id"), rows, cols);
+        self->driver.resize(arg(id, "id"), exec_of(exec_id), rows, cols);
         return int32_t{BERTH_OK};
     });
 }
@@ -129,8 +123,7 @@ int32_t op_resize(berth_instance *self, berth_call *call, const char *id, const 
 int32_t op_close_stdin(berth_instance *self, berth_call *call, const char *id,
                        const char *exec_id) {
     return guard(self->host, call, [&] {
-        no_exec_id(exec_id);
-        self->driver.close_stdin(arg(id, "id"));
+        self->driver.close_stdin(arg(id, "id"), exec_of(exec_id));
         return int32_t{BERTH_OK};
     });
 }
@@ -139,6 +132,16 @@ int32_t op_restore(berth_instance *self, berth_call *call, const char *id,
                    const char *options_json) {
     return guard(self->host, call, [&] {
         self->driver.restore(arg(id, "id"), options_json ? options_json : "");
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_exec(berth_instance *self, berth_call *call, const char *id, const char *exec_id,
+                const char *process_json, const berth_exec_stdio *stdio, int32_t *out_pid) {
+    return guard(self->host, call, [&] {
+        int pid = self->driver.exec(arg(id, "id"), arg(exec_id, "exec_id"),
+                                    arg(process_json, "process_json"), stdio_of(stdio));
+        if (out_pid != nullptr) *out_pid = pid;
         return int32_t{BERTH_OK};
     });
 }
@@ -206,7 +209,7 @@ constexpr berth_exec_ops ops = {
     .kill = op_kill,
     .wait = op_wait,
     .delete_container = op_delete,
-    .exec = BERTH_NOT_BUILT(berth_exec_ops, exec),
+    .exec = op_exec,
     .attach = op_attach,
     .resize_pty = op_resize,
     .close_stdin = op_close_stdin,

@@ -470,3 +470,142 @@ TEST_F(ExecRunc, StatsReportMemoryAndPids) {
     std::free(o);
     remove("stats");
 }
+
+namespace {
+
+json exec_process(const std::vector<std::string> &args) {
+    return {{"args", args}, {"env", {"PATH=/bin:/sbin:/usr/bin"}}, {"cwd", "/"},
+            {"user", {{"uid", 0}, {"gid", 0}}}};
+}
+
+} // namespace
+
+// A running container for exec tests: `sleep 100` as init.
+class ExecRuncExec : public ExecRunc {
+protected:
+    void SetUp() override {
+        ExecRunc::SetUp();
+        if (IsSkipped()) return;
+        Pipe out;
+        create("box", {"sleep", "100"}, pipes_stdio(-1, out.w, -1));
+        out.close_w();
+        start("box");
+    }
+    void TearDown() override {
+        if (!IsSkipped() && host_ != nullptr) {
+            berth_call call;
+            host_->ops()->kill(host_->instance(), &call, ids_["box"].c_str(), nullptr, SIGKILL, 0);
+        }
+        ExecRunc::TearDown();
+    }
+    int32_t exec(const std::string &exec_id, const std::vector<std::string> &args,
+                 berth_exec_stdio stdio, int *pid = nullptr) {
+        berth_call call;
+        int32_t p = 0;
+        int32_t rc = host_->ops()->exec(host_->instance(), &call, ids_["box"].c_str(), exec_id.c_str(),
+                                        exec_process(args).dump().c_str(), &stdio, &p);
+        EXPECT_EQ(rc, BERTH_OK) << call.message;
+        if (pid != nullptr) *pid = p;
+        return rc;
+    }
+    int exec_wait(const std::string &exec_id) {
+        berth_call call;
+        int32_t code = -1;
+        EXPECT_EQ(host_->ops()->wait(host_->instance(), &call, ids_["box"].c_str(), exec_id.c_str(), &code),
+                  BERTH_OK)
+            << call.message;
+        return code;
+    }
+    // The exit event of exec_id (other events are skipped).
+    json exec_event(const std::string &exec_id) {
+        for (int i = 0; i < 10; ++i) {
+            std::string ev = host_->wait_event("exit", 5000);
+            if (ev.empty()) break;
+            json j = json::parse(ev, nullptr, false);
+            if (j.is_object() && j["exec_id"] == exec_id) return j;
+        }
+        return json();
+    }
+};
+
+TEST_F(ExecRuncExec, EchoOutputAndExitZero) {
+    Pipe out, err;
+    int pid = 0;
+    ASSERT_EQ(exec("e1", {"echo", "hi"}, pipes_stdio(-1, out.w, err.w), &pid), BERTH_OK);
+    out.close_w();
+    err.close_w();
+    EXPECT_GT(pid, 1);
+    EXPECT_EQ(read_all(out.r), "hi\n");
+    EXPECT_EQ(exec_wait("e1"), 0);
+    json ev = exec_event("e1");
+    ASSERT_TRUE(ev.is_object());
+    EXPECT_EQ(ev["id"], ids_["box"]);
+    EXPECT_EQ(ev["exit_code"], 0);
+    EXPECT_EQ(state("box")["status"], "running");
+}
+
+TEST_F(ExecRuncExec, ExitCodePropagates) {
+    Pipe out;
+    ASSERT_EQ(exec("e5", {"sh", "-c", "echo err >&2; exit 5"}, pipes_stdio(-1, -1, out.w)), BERTH_OK);
+    out.close_w();
+    EXPECT_EQ(read_all(out.r), "err\n");
+    EXPECT_EQ(exec_wait("e5"), 5);
+    EXPECT_EQ(exec_event("e5")["exit_code"], 5);
+    // Waiting again still answers the recorded code.
+    EXPECT_EQ(exec_wait("e5"), 5);
+}
+
+TEST_F(ExecRuncExec, StdinIsFed) {
+    Pipe in, out;
+    ASSERT_EQ(exec("cat", {"cat"}, pipes_stdio(in.r, out.w, -1)), BERTH_OK);
+    out.close_w();
+    ASSERT_EQ(write(in.w, "xyz\n", 4), 4);
+    in.close_w();
+    EXPECT_EQ(read_all(out.r), "xyz\n");
+    EXPECT_EQ(exec_wait("cat"), 0);
+}
+
+TEST_F(ExecRuncExec, TerminalGivesAPty) {
+    Pipe out;
+    berth_exec_stdio s = pipes_stdio(-1, out.w, -1);
+    s.terminal = 1;
+    s.rows = 21;
+    s.cols = 55;
+    ASSERT_EQ(exec("tty", {"sh", "-c", "[ -t 1 ] && echo tty; stty size"}, s), BERTH_OK);
+    out.close_w();
+    std::string got = read_all(out.r);
+    EXPECT_NE(got.find("tty\r\n"), std::string::npos) << got;
+    EXPECT_NE(got.find("21 55"), std::string::npos) << got;
+    EXPECT_EQ(exec_wait("tty"), 0);
+}
+
+TEST_F(ExecRuncExec, KillEndsTheExecOnly) {
+    Pipe out;
+    ASSERT_EQ(exec("k", {"sleep", "100"}, pipes_stdio(-1, out.w, -1)), BERTH_OK);
+    out.close_w();
+    berth_call call;
+    ASSERT_EQ(host_->ops()->kill(host_->instance(), &call, ids_["box"].c_str(), "k", SIGKILL, 0), BERTH_OK)
+        << call.message;
+    EXPECT_EQ(exec_wait("k"), 137);
+    EXPECT_EQ(state("box")["status"], "running");
+    berth_call again;
+    EXPECT_NE(host_->ops()->kill(host_->instance(), &again, ids_["box"].c_str(), "k", SIGKILL, 0), BERTH_OK);
+}
+
+TEST_F(ExecRuncExec, UnknownExecAndBadArgsAreRefused) {
+    berth_call call;
+    int32_t code = 0;
+    EXPECT_EQ(host_->ops()->wait(host_->instance(), &call, ids_["box"].c_str(), "nope", &code),
+              BERTH_E_NOTFOUND);
+    berth_exec_stdio s = pipes_stdio(-1, -1, -1);
+    berth_call bad;
+    int32_t pid = 0;
+    EXPECT_EQ(host_->ops()->exec(host_->instance(), &bad, ids_["box"].c_str(), "a/b",
+                                 exec_process({"true"}).dump().c_str(), &s, &pid),
+              BERTH_E_INVAL);
+    berth_call missing;
+    EXPECT_NE(host_->ops()->exec(host_->instance(), &missing, ids_["box"].c_str(), "m",
+                                 exec_process({"/no/such/binary"}).dump().c_str(), &s, &pid),
+              BERTH_OK);
+    EXPECT_NE(missing.message.find("no such file"), std::string::npos) << missing.message;
+}

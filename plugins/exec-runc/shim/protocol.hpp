@@ -6,6 +6,10 @@
 // Requests are words separated by single spaces:
 //   state | start | kill <signal> <all 0|1> | wait | attach <mask>
 //   resize <rows> <cols> | close_stdin | delete | shutdown
+//   exec <exec_id> <mask> <terminal 0|1> <rows> <cols>   (fds as for attach;
+//     the OCI process is <dir>/exec-<exec_id>.json, written by the plugin)
+// "@<exec_id> " before kill <signal> | wait | attach | resize | close_stdin |
+// state addresses that exec process instead of init.
 // attach carries its fds as SCM_RIGHTS on the request line, in the order
 // stdin, stdout, stderr, only those whose bit is set in <mask> (1, 2, 4).
 // Replies are one JSON object: {"ok":true,...} or {"ok":false,"error":"..."}.

@@ -94,37 +94,39 @@ void Server::report_ready(const std::string &line) {
     close_fd(o_.ready_fd);
 }
 
-bool Server::setup_stdio(int &child_in, int &child_out, int &child_err) {
-    // Host fds become the first sink and the first input source; the shim
-    // owns them now (they were inherited across exec).
-    sinks_.push_back({o_.stdout_fd, o_.terminal ? -1 : o_.stderr_fd});
-    if (o_.terminal) close_fd(o_.stderr_fd);
-    // Index 0 is always the host's stdin (-1 when none), see copy_input.
-    stdin_sources_.push_back(o_.stdin_fd);
-    if (o_.terminal) return true;  // stdio comes from the pty
-    int p[2];
-    // Without -i the container reads /dev/null, as with Docker.
-    if (o_.stdin_fd >= 0) {
-        if (pipe2(p, O_CLOEXEC) != 0) return false;
-        child_in = p[0];
-        ctr_stdin_ = p[1];
+bool Server::setup_stdio(Proc &p, int in, int out, int err, int &child_in, int &child_out,
+                         int &child_err) {
+    // The given fds become the first sink and the first input source; the
+    // shim owns them now.
+    p.sinks.push_back({out, p.terminal ? -1 : err});
+    if (p.terminal && err >= 0) close(err);
+    // Index 0 is always the creator's stdin (-1 when none), see copy_input.
+    p.host_stdin = in >= 0;
+    p.stdin_sources.push_back(in);
+    if (p.terminal) return true;  // stdio comes from the pty
+    int fds[2];
+    // Without -i the process reads /dev/null, as with Docker.
+    if (in >= 0) {
+        if (pipe2(fds, O_CLOEXEC) != 0) return false;
+        child_in = fds[0];
+        p.ctr_stdin = fds[1];
     }
-    if (pipe2(p, O_CLOEXEC) != 0) return false;
-    out_fd_ = p[0];
-    child_out = p[1];
-    if (pipe2(p, O_CLOEXEC) != 0) return false;
-    err_fd_ = p[0];
-    child_err = p[1];
+    if (pipe2(fds, O_CLOEXEC) != 0) return false;
+    p.out_fd = fds[0];
+    child_out = fds[1];
+    if (pipe2(fds, O_CLOEXEC) != 0) return false;
+    p.err_fd = fds[0];
+    child_err = fds[1];
     return true;
 }
 
 // runc connects to the console socket and passes the pty master; it may
 // also fail before that, so watch the runtime process while waiting.
-bool Server::receive_console(int listen_fd, int runtime_pid, std::string &err) {
-    (void)runtime_pid;
-    pollfd p{listen_fd, POLLIN, 0};
+bool Server::receive_console(Proc &p, int listen_fd, int runtime_pid, unsigned rows,
+                             unsigned cols, std::string &err) {
+    pollfd pf{listen_fd, POLLIN, 0};
     for (;;) {
-        int r = poll(&p, 1, 100);
+        int r = poll(&pf, 1, 100);
         if (r > 0) break;
         int st = 0;
         if (waitpid(runtime_pid, &st, WNOHANG) == runtime_pid) {
@@ -146,17 +148,71 @@ bool Server::receive_console(int listen_fd, int runtime_pid, std::string &err) {
         err = "runtime sent no pty master on the console socket";
         return false;
     }
-    pty_ = fds[0];
+    p.pty = fds[0];
     for (size_t i = 1; i < fds.size(); ++i) close(fds[i]);
-    if (o_.rows != 0 && o_.cols != 0) {
+    if (rows != 0 && cols != 0) {
         winsize ws{};
-        ws.ws_row = static_cast<unsigned short>(o_.rows);
-        ws.ws_col = static_cast<unsigned short>(o_.cols);
-        ioctl(pty_, TIOCSWINSZ, &ws);
+        ws.ws_row = static_cast<unsigned short>(rows);
+        ws.ws_col = static_cast<unsigned short>(cols);
+        ioctl(p.pty, TIOCSWINSZ, &ws);
     }
-    out_fd_ = pty_;
-    ctr_stdin_ = fcntl(pty_, F_DUPFD_CLOEXEC, 0);
+    p.out_fd = p.pty;
+    p.ctr_stdin = fcntl(p.pty, F_DUPFD_CLOEXEC, 0);
     return true;
+}
+
+std::string Server::run_runtime(Proc &p, std::vector<std::string> args, const std::string &id,
+                                const std::string &console_path, unsigned rows, unsigned cols) {
+    sockaddr_un caddr{};
+    if (!make_unix_addr(console_path, caddr)) return "console socket path too long: " + console_path;
+    unlink(console_path.c_str());
+    int console_listen = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (console_listen < 0 ||
+        bind(console_listen, reinterpret_cast<sockaddr *>(&caddr), sizeof caddr) != 0 ||
+        listen(console_listen, 1) != 0) {
+        std::string e = "console socket: " + std::string(std::strerror(errno));
+        close_fd(console_listen);
+        return e;
+    }
+    args.push_back("--console-socket");
+    args.push_back(console_path);
+    args.push_back(id);
+    // Run the runtime asynchronously: it blocks until we take the pty.
+    std::vector<std::string> argv{o_.runtime};
+    argv.insert(argv.end(), o_.runtime_args.begin(), o_.runtime_args.end());
+    argv.push_back("--log");
+    argv.push_back(o_.dir + "/runtime.log");
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char *> cargv;
+    for (auto &a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        reset_signals_for_child();
+        int devnull = open("/dev/null", O_RDWR);
+        for (int i = 0; i < 3; ++i) dup2(devnull, i);
+        close_range(3, ~0U, 0);
+        execv(cargv[0], cargv.data());
+        _exit(127);
+    }
+    std::string err;
+    if (pid < 0 || !receive_console(p, console_listen, pid, rows, cols, err)) {
+        if (pid > 0) {
+            kill(pid, SIGKILL);
+            wait_exit_code(pid);
+        }
+        close_fd(console_listen);
+        unlink(console_path.c_str());
+        return err.empty() ? std::string("fork failed") : err;
+    }
+    int status = wait_exit_code(pid);
+    close_fd(console_listen);
+    unlink(console_path.c_str());
+    if (status != 0) {
+        std::string msg = runtime_.last_logged_error();
+        return msg.empty() ? "runtime exited with " + std::to_string(status) : msg;
+    }
+    return {};
 }
 
 bool Server::create() {
@@ -175,93 +231,48 @@ bool Server::create() {
     }
     chmod(sock.c_str(), 0600);
 
+    init_.terminal = o_.terminal;
     int child_in = -1, child_out = -1, child_err = -1;
-    if (!setup_stdio(child_in, child_out, child_err)) {
+    if (!setup_stdio(init_, o_.stdin_fd, o_.stdout_fd, o_.stderr_fd, child_in, child_out,
+                     child_err)) {
         report_ready(std::string("error stdio pipes: ") + std::strerror(errno) + "\n");
         return false;
     }
+    o_.stdin_fd = o_.stdout_fd = o_.stderr_fd = -1;  // owned by init_ now
     const std::string pid_file = o_.dir + "/" + pid_file_name;
     unlink(pid_file.c_str());
     std::vector<std::string> args{"create", "--bundle", o_.bundle, "--pid-file", pid_file};
 
-    int console_listen = -1;
-    std::string console_path = o_.dir + "/console.sock";
     if (o_.terminal) {
-        sockaddr_un caddr{};
-        if (!make_unix_addr(console_path, caddr)) {
-            report_ready("error console socket path too long: " + console_path + "\n");
+        std::string err = run_runtime(init_, args, o_.id, o_.dir + "/console.sock", o_.rows, o_.cols);
+        if (!err.empty()) {
+            report_ready("error " + err + "\n");
             return false;
         }
-        unlink(console_path.c_str());
-        console_listen = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (console_listen < 0 ||
-            bind(console_listen, reinterpret_cast<sockaddr *>(&caddr), sizeof caddr) != 0 ||
-            listen(console_listen, 1) != 0) {
-            report_ready("error console socket: " + std::string(std::strerror(errno)) + "\n");
-            return false;
-        }
-        args.push_back("--console-socket");
-        args.push_back(console_path);
-    }
-    args.push_back(o_.id);
-
-    RuntimeResult r;
-    if (o_.terminal) {
-        // Run the runtime asynchronously: it blocks until we take the pty.
-        std::vector<std::string> argv{o_.runtime};
-        argv.insert(argv.end(), o_.runtime_args.begin(), o_.runtime_args.end());
-        argv.push_back("--log");
-        argv.push_back(o_.dir + "/runtime.log");
-        argv.insert(argv.end(), args.begin(), args.end());
-        std::vector<char *> cargv;
-        for (auto &a : argv) cargv.push_back(a.data());
-        cargv.push_back(nullptr);
-        pid_t pid = fork();
-        if (pid == 0) {
-            reset_signals_for_child();
-            int devnull = open("/dev/null", O_RDWR);
-            for (int i = 0; i < 3; ++i) dup2(devnull, i);
-            close_range(3, ~0U, 0);
-            execv(cargv[0], cargv.data());
-            _exit(127);
-        }
-        std::string err;
-        if (pid < 0 || !receive_console(console_listen, pid, err)) {
-            if (pid > 0) {
-                kill(pid, SIGKILL);
-                wait_exit_code(pid);
-            }
-            close_fd(console_listen);
-            unlink(console_path.c_str());
-            report_ready("error " + (err.empty() ? std::string("fork failed") : err) + "\n");
-            return false;
-        }
-        r.status = wait_exit_code(pid);
-        close_fd(console_listen);
-        unlink(console_path.c_str());
     } else {
-        r = runtime_.run_with_stdio(args, child_in, child_out, child_err);
-    }
-    close_fd(child_in);
-    close_fd(child_out);
-    close_fd(child_err);
-    if (!r.ok()) {
-        std::string msg = runtime_.last_logged_error();
-        if (msg.empty()) msg = r.output.empty() ? "runtime create failed" : r.output;
-        report_ready("error " + msg + "\n");
-        return false;
+        args.push_back(o_.id);
+        RuntimeResult r = runtime_.run_with_stdio(args, child_in, child_out, child_err);
+        close_fd(child_in);
+        close_fd(child_out);
+        close_fd(child_err);
+        if (!r.ok()) {
+            std::string msg = runtime_.last_logged_error();
+            if (msg.empty()) msg = r.output.empty() ? "runtime create failed" : r.output;
+            report_ready("error " + msg + "\n");
+            return false;
+        }
     }
     std::ifstream pf(pid_file);
-    if (!(pf >> init_pid_)) {
+    if (!(pf >> init_.pid)) {
         report_ready("error runtime wrote no pid file\n");
         return false;
     }
-    report_ready("ok " + std::to_string(init_pid_) + "\n");
+    report_ready("ok " + std::to_string(init_.pid) + "\n");
     return true;
 }
 
-void Server::broadcast(const char *data, size_t len, bool is_stderr) {
-    for (auto &s : sinks_) {
+void Server::broadcast(Proc &p, const char *data, size_t len, bool is_stderr) {
+    for (auto &s : p.sinks) {
         int &fd = (is_stderr && s.err >= 0) ? s.err : s.out;
         if (fd < 0) continue;
         // A reader that went away is dropped; the others keep receiving.
@@ -272,62 +283,73 @@ void Server::broadcast(const char *data, size_t len, bool is_stderr) {
     }
 }
 
-void Server::copy_output(int &src, bool is_stderr) {
+void Server::copy_output(Proc &p, int &src, bool is_stderr) {
     char buf[32768];
     ssize_t n = read(src, buf, sizeof buf);
     if (n < 0 && errno == EINTR) return;
     if (n <= 0) {
         // EOF, or EIO from a pty master whose slave side is all closed.
-        if (src == pty_) pty_ = -1;
+        if (src == p.pty) p.pty = -1;
         close_fd(src);
         return;
     }
-    broadcast(buf, static_cast<size_t>(n), is_stderr);
+    broadcast(p, buf, static_cast<size_t>(n), is_stderr);
 }
 
-void Server::copy_input(size_t idx) {
+void Server::copy_input(Proc &p, size_t idx) {
     char buf[32768];
-    int &src = stdin_sources_[idx];
+    int &src = p.stdin_sources[idx];
     ssize_t n = read(src, buf, sizeof buf);
     if (n < 0 && errno == EINTR) return;
     if (n <= 0) {
         close_fd(src);
-        // The host's stdin ending is the container's stdin ending (pipes);
+        // The creator's stdin ending is the process's stdin ending (pipes);
         // a pty keeps going, as with `docker run -it` when a client detaches.
-        if (idx == 0 && !o_.terminal && o_.stdin_fd >= 0) close_fd(ctr_stdin_);
+        if (idx == 0 && !p.terminal && p.host_stdin) close_fd(p.ctr_stdin);
         return;
     }
-    if (ctr_stdin_ >= 0 && !write_all(ctr_stdin_, buf, static_cast<size_t>(n)))
-        close_fd(ctr_stdin_);
+    if (p.ctr_stdin >= 0 && !write_all(p.ctr_stdin, buf, static_cast<size_t>(n)))
+        close_fd(p.ctr_stdin);
 }
 
-void Server::close_stdin() {
-    if (o_.terminal) {
+void Server::close_stdin(Proc &p) {
+    if (p.terminal) {
         // Closing a pty master would hang up the session; send EOF instead.
-        if (ctr_stdin_ >= 0) write_all(ctr_stdin_, "\x04", 1);
+        if (p.ctr_stdin >= 0) write_all(p.ctr_stdin, "\x04", 1);
         return;
     }
-    close_fd(ctr_stdin_);
+    close_fd(p.ctr_stdin);
+}
+
+void Server::record_exit(Proc &p, int status) {
+    if (p.exited) return;
+    p.exited = true;
+    p.exit_code = exit_code_of(status);
+    p.exited_at = rfc3339_nano_now();
+    p.exit_deadline_ms = now_ms() + drain_limit_ms;
 }
 
 void Server::reap_children() {
     int st = 0;
     pid_t pid;
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        if (pid == init_pid_ && !exited_) {
-            exited_ = true;
-            exit_code_ = exit_code_of(st);
-            exited_at_ = rfc3339_nano_now();
-            exit_deadline_ms_ = now_ms() + drain_limit_ms;
+        if (pid == init_.pid) {
+            record_exit(init_, st);
+            continue;
         }
+        bool known = false;
+        for (auto &[id, p] : execs_)
+            if (p.pid == pid) record_exit(p, st), known = true;
+        // An exec process may exit before its pid file is read.
+        if (!known) unclaimed_exits_[pid] = st;
     }
 }
 
 void Server::write_exit_file() {
     const std::string path = o_.dir + "/" + exit_file_name;
     const std::string tmp = path + ".tmp";
-    std::string body = "{\"exit_code\":" + std::to_string(exit_code_) + ",\"exited_at\":\"" +
-                       exited_at_ + "\",\"oom_killed\":false}\n";
+    std::string body = "{\"exit_code\":" + std::to_string(init_.exit_code) + ",\"exited_at\":\"" +
+                       init_.exited_at + "\",\"oom_killed\":false}\n";
     int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return;
     bool ok = write_all(fd, body.data(), body.size()) && fsync(fd) == 0;
@@ -335,67 +357,115 @@ void Server::write_exit_file() {
     if (ok) rename(tmp.c_str(), path.c_str());
 }
 
-void Server::finish_exit() {
-    finished_ = true;
-    status_ = Status::stopped;
-    write_exit_file();
-    close_fd(out_fd_);
-    close_fd(err_fd_);
-    close_fd(ctr_stdin_);
-    for (int &fd : stdin_sources_) close_fd(fd);
-    // Readers see EOF once the container is gone.
-    for (auto &s : sinks_) {
+void Server::finish(Proc &p) {
+    p.finished = true;
+    if (&p == &init_) {
+        status_ = Status::stopped;
+        write_exit_file();
+    }
+    close_fd(p.out_fd);
+    close_fd(p.err_fd);
+    close_fd(p.ctr_stdin);
+    p.pty = -1;  // was out_fd
+    for (int &fd : p.stdin_sources) close_fd(fd);
+    // Readers see EOF once the process is gone.
+    for (auto &s : p.sinks) {
         close_fd(s.out);
         close_fd(s.err);
     }
-    std::string reply = "{\"ok\":true,\"exit_code\":" + std::to_string(exit_code_) +
-                        ",\"exited_at\":\"" + exited_at_ + "\"}\n";
-    for (int &w : waiters_) {
+    std::string reply = "{\"ok\":true,\"exit_code\":" + std::to_string(p.exit_code) +
+                        ",\"exited_at\":\"" + p.exited_at + "\"}\n";
+    for (int &w : p.waiters) {
         write_all(w, reply.data(), reply.size());
         close_fd(w);
     }
-    waiters_.clear();
+    p.waiters.clear();
 }
 
-std::string Server::handle_request(int fd, const std::string &line, std::vector<int> &fds,
-                                   bool &keep_open) {
-    std::istringstream in(line);
-    std::string cmd;
-    in >> cmd;
-    if (cmd == "state") {
-        std::string s = "{\"ok\":true,\"status\":\"";
-        s += status_name(static_cast<int>(status_));
-        s += "\",\"pid\":" + std::to_string(init_pid_);
-        if (finished_)
-            s += ",\"exit_code\":" + std::to_string(exit_code_) + ",\"exited_at\":\"" +
-                 exited_at_ + "\"";
-        s += ",\"oom_killed\":false,\"shim_pid\":" + std::to_string(getpid()) + "}\n";
-        return s;
+// exec <exec_id> <mask> <terminal> <rows> <cols>, fds as for attach; the
+// process is <dir>/exec-<exec_id>.json, written by the plugin.
+std::string Server::start_exec(const std::string &exec_id, std::istringstream &in,
+                               std::vector<int> &fds) {
+    int mask = 0, terminal = 0;
+    unsigned rows = 0, cols = 0;
+    in >> mask >> terminal >> rows >> cols;
+    size_t next = 0;
+    auto take = [&](int bit) {
+        if (!(mask & bit) || next >= fds.size()) return -1;
+        int f = fds[next];
+        fds[next++] = -1;
+        return f;
+    };
+    int a_in = take(attach_stdin), a_out = take(attach_stdout), a_err = take(attach_stderr);
+    auto drop = [&] {
+        for (int f : {a_in, a_out, a_err})
+            if (f >= 0) close(f);
+    };
+    if (exec_id.empty() || exec_id.find('/') != std::string::npos) {
+        drop();
+        return error_reply("bad exec id");
     }
-    if (cmd == "start") {
-        if (status_ != Status::created) return error_reply("container is not in created state");
-        RuntimeResult r = runtime_.run_captured({"start", o_.id});
-        if (!r.ok()) return error_reply(r.output);
-        status_ = Status::running;
-        return "{\"ok\":true}\n";
+    if (status_ != Status::running || init_.exited) {
+        drop();
+        return error_reply("container " + o_.id + " is not running");
     }
-    if (cmd == "kill") {
-        int sig = 0, all = 0;
-        if (!(in >> sig >> all) || sig <= 0 || sig >= 65) return error_reply("bad kill request");
-        if (exited_ && !all) return error_reply("container " + o_.id + " is not running");
-        std::vector<std::string> args{"kill"};
-        if (all) args.push_back("--all");
+    if (execs_.count(exec_id) != 0) {
+        drop();
+        return error_reply("exec " + exec_id + " already exists");
+    }
+    Proc &p = execs_[exec_id];
+    p.terminal = terminal != 0;
+    int child_in = -1, child_out = -1, child_err = -1;
+    if (!setup_stdio(p, a_in, a_out, a_err, child_in, child_out, child_err)) {
+        execs_.erase(exec_id);
+        return error_reply(std::string("stdio pipes: ") + std::strerror(errno));
+    }
+    const std::string base = o_.dir + "/exec-" + exec_id;
+    const std::string pid_file = base + ".pid";
+    unlink(pid_file.c_str());
+    // -d: runc exits once the process runs; the process is reparented to
+    // us (a subreaper), so we reap it and keep its stdio, as for init.
+    std::vector<std::string> args{"exec", "--process", base + ".json", "--pid-file", pid_file, "-d"};
+    std::string err;
+    if (p.terminal) {
+        err = run_runtime(p, args, o_.id, o_.dir + "/exec-console.sock", rows, cols);
+    } else {
         args.push_back(o_.id);
-        args.push_back(std::to_string(sig));
-        RuntimeResult r = runtime_.run_captured(args);
-        if (!r.ok()) return error_reply(r.output);
-        return "{\"ok\":true}\n";
+        RuntimeResult r = runtime_.run_with_stdio(args, child_in, child_out, child_err);
+        if (!r.ok()) {
+            err = runtime_.last_logged_error();
+            if (err.empty()) err = r.output.empty() ? "runtime exec failed" : r.output;
+        }
     }
+    close_fd(child_in);
+    close_fd(child_out);
+    close_fd(child_err);
+    std::ifstream pf(pid_file);
+    if (err.empty() && !(pf >> p.pid)) err = "runtime wrote no pid file for exec " + exec_id;
+    unlink(pid_file.c_str());
+    if (!err.empty()) {
+        p.exit_code = 126;
+        finish(p);
+        execs_.erase(exec_id);
+        return error_reply(err);
+    }
+    auto early = unclaimed_exits_.find(p.pid);
+    if (early != unclaimed_exits_.end()) {
+        record_exit(p, early->second);
+        unclaimed_exits_.erase(early);
+    }
+    return "{\"ok\":true,\"pid\":" + std::to_string(p.pid) + "}\n";
+}
+
+// The requests that apply to init or to one exec process alike.
+std::string Server::handle_proc_request(Proc &p, const std::string &what, const std::string &cmd,
+                                        std::istringstream &in, int fd, std::vector<int> &fds,
+                                        bool &keep_open) {
     if (cmd == "wait") {
-        if (finished_)
-            return "{\"ok\":true,\"exit_code\":" + std::to_string(exit_code_) +
-                   ",\"exited_at\":\"" + exited_at_ + "\"}\n";
-        waiters_.push_back(fd);
+        if (p.finished)
+            return "{\"ok\":true,\"exit_code\":" + std::to_string(p.exit_code) +
+                   ",\"exited_at\":\"" + p.exited_at + "\"}\n";
+        p.waiters.push_back(fd);
         keep_open = true;
         return {};
     }
@@ -410,28 +480,95 @@ std::string Server::handle_request(int fd, const std::string &line, std::vector<
             return f;
         };
         int a_in = take(attach_stdin), a_out = take(attach_stdout), a_err = take(attach_stderr);
-        if (finished_) {
+        if (p.finished) {
             for (int f : {a_in, a_out, a_err})
                 if (f >= 0) close(f);
-            return error_reply("container " + o_.id + " is not running");
+            return error_reply(what + " is not running");
         }
-        if (a_in >= 0) stdin_sources_.push_back(a_in);
-        if (a_out >= 0 || a_err >= 0) sinks_.push_back({a_out, a_err});
+        if (a_in >= 0) p.stdin_sources.push_back(a_in);
+        if (a_out >= 0 || a_err >= 0) p.sinks.push_back({a_out, a_err});
         return "{\"ok\":true}\n";
     }
     if (cmd == "resize") {
         unsigned rows = 0, cols = 0;
         in >> rows >> cols;
-        if (pty_ < 0) return error_reply("container " + o_.id + " has no terminal");
+        if (p.pty < 0) return error_reply(what + " has no terminal");
         winsize ws{};
         ws.ws_row = static_cast<unsigned short>(rows);
         ws.ws_col = static_cast<unsigned short>(cols);
-        if (ioctl(pty_, TIOCSWINSZ, &ws) != 0)
+        if (ioctl(p.pty, TIOCSWINSZ, &ws) != 0)
             return error_reply(std::string("resize: ") + std::strerror(errno));
         return "{\"ok\":true}\n";
     }
     if (cmd == "close_stdin") {
-        close_stdin();
+        close_stdin(p);
+        return "{\"ok\":true}\n";
+    }
+    if (cmd == "state") {
+        std::string s = "{\"ok\":true,\"status\":\"";
+        s += p.finished ? "stopped" : "running";
+        s += "\",\"pid\":" + std::to_string(p.pid);
+        if (p.finished) s += ",\"exit_code\":" + std::to_string(p.exit_code);
+        return s + "}\n";
+    }
+    return error_reply("unknown request " + cmd);
+}
+
+std::string Server::handle_request(int fd, const std::string &line, std::vector<int> &fds,
+                                   bool &keep_open) {
+    std::istringstream in(line);
+    std::string cmd;
+    in >> cmd;
+    // "@<exec_id> <request>" addresses an exec process.
+    if (!cmd.empty() && cmd[0] == '@') {
+        std::string exec_id = cmd.substr(1);
+        in >> cmd;
+        auto it = execs_.find(exec_id);
+        if (it == execs_.end()) return error_reply("No such exec instance: " + exec_id);
+        Proc &p = it->second;
+        if (cmd == "kill") {
+            int sig = 0;
+            if (!(in >> sig) || sig <= 0 || sig >= 65) return error_reply("bad kill request");
+            if (p.exited) return error_reply("exec " + exec_id + " is not running");
+            // Our child until reaped, so the pid cannot have been reused.
+            if (::kill(p.pid, sig) != 0)
+                return error_reply(std::string("kill: ") + std::strerror(errno));
+            return "{\"ok\":true}\n";
+        }
+        return handle_proc_request(p, "exec " + exec_id, cmd, in, fd, fds, keep_open);
+    }
+    if (cmd == "exec") {
+        std::string exec_id;
+        in >> exec_id;
+        return start_exec(exec_id, in, fds);
+    }
+    if (cmd == "state") {
+        std::string s = "{\"ok\":true,\"status\":\"";
+        s += status_name(static_cast<int>(status_));
+        s += "\",\"pid\":" + std::to_string(init_.pid);
+        if (init_.finished)
+            s += ",\"exit_code\":" + std::to_string(init_.exit_code) + ",\"exited_at\":\"" +
+                 init_.exited_at + "\"";
+        s += ",\"oom_killed\":false,\"shim_pid\":" + std::to_string(getpid()) + "}\n";
+        return s;
+    }
+    if (cmd == "start") {
+        if (status_ != Status::created) return error_reply("container is not in created state");
+        RuntimeResult r = runtime_.run_captured({"start", o_.id});
+        if (!r.ok()) return error_reply(r.output);
+        status_ = Status::running;
+        return "{\"ok\":true}\n";
+    }
+    if (cmd == "kill") {
+        int sig = 0, all = 0;
+        if (!(in >> sig >> all) || sig <= 0 || sig >= 65) return error_reply("bad kill request");
+        if (init_.exited && !all) return error_reply("container " + o_.id + " is not running");
+        std::vector<std::string> args{"kill"};
+        if (all) args.push_back("--all");
+        args.push_back(o_.id);
+        args.push_back(std::to_string(sig));
+        RuntimeResult r = runtime_.run_captured(args);
+        if (!r.ok()) return error_reply(r.output);
         return "{\"ok\":true}\n";
     }
     if (cmd == "delete") {
@@ -444,7 +581,7 @@ std::string Server::handle_request(int fd, const std::string &line, std::vector<
         quit_ = true;
         return "{\"ok\":true}\n";
     }
-    return error_reply("unknown request " + cmd);
+    return handle_proc_request(init_, "container " + o_.id, cmd, in, fd, fds, keep_open);
 }
 
 void Server::handle_client(int fd) {
@@ -477,20 +614,36 @@ int Server::run() {
     signal_fd_ = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     reap_children();  // anything that exited before the signalfd existed
 
+    // What each poll entry after the first two is: a process's stdout (-1),
+    // stderr (-2) or its stdin source #n (n >= 0).
+    struct Slot {
+        Proc *proc;
+        int what;
+    };
     while (!quit_) {
         std::vector<pollfd> p;
+        std::vector<Slot> slots;
         p.push_back({listen_fd_, POLLIN, 0});
         p.push_back({signal_fd_, POLLIN, 0});
-        const size_t first_out = p.size();
-        p.push_back({out_fd_, POLLIN, 0});
-        p.push_back({err_fd_, POLLIN, 0});
-        const size_t first_in = p.size();
-        for (int fd : stdin_sources_) p.push_back({fd, POLLIN, 0});
+        auto add = [&](Proc &pr) {
+            if (pr.out_fd >= 0) p.push_back({pr.out_fd, POLLIN, 0}), slots.push_back({&pr, -1});
+            if (pr.err_fd >= 0) p.push_back({pr.err_fd, POLLIN, 0}), slots.push_back({&pr, -2});
+            for (size_t i = 0; i < pr.stdin_sources.size(); ++i)
+                if (pr.stdin_sources[i] >= 0)
+                    p.push_back({pr.stdin_sources[i], POLLIN, 0}),
+                        slots.push_back({&pr, static_cast<int>(i)});
+        };
+        add(init_);
+        for (auto &[id, pr] : execs_) add(pr);
         int timeout = -1;
-        if (exited_ && !finished_) {
-            long long left = exit_deadline_ms_ - now_ms();
-            timeout = left > 0 ? static_cast<int>(left) : 0;
-        }
+        auto consider = [&](Proc &pr) {
+            if (!pr.exited || pr.finished) return;
+            long long left = pr.exit_deadline_ms - now_ms();
+            int t = left > 0 ? static_cast<int>(left) : 0;
+            if (timeout < 0 || t < timeout) timeout = t;
+        };
+        consider(init_);
+        for (auto &[id, pr] : execs_) consider(pr);
         int n = poll(p.data(), p.size(), timeout);
         if (n < 0 && errno != EINTR) break;
         if (n > 0) {
@@ -500,27 +653,39 @@ int Server::run() {
                 }
                 reap_children();
             }
-            if (p[first_out].revents) copy_output(out_fd_, false);
-            if (p[first_out + 1].revents) copy_output(err_fd_, true);
-            for (size_t i = 0; i < stdin_sources_.size() && first_in + i < p.size(); ++i)
-                if (p[first_in + i].revents) copy_input(i);
+            for (size_t i = 0; i < slots.size(); ++i) {
+                if (!p[2 + i].revents) continue;
+                Proc &pr = *slots[i].proc;
+                if (slots[i].what == -1) copy_output(pr, pr.out_fd, false);
+                else if (slots[i].what == -2) copy_output(pr, pr.err_fd, true);
+                else copy_input(pr, static_cast<size_t>(slots[i].what));
+            }
             if (p[0].revents) {
                 int c = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
                 if (c >= 0) handle_client(c);
             }
         }
-        // Stdin sources that closed are dropped (keep index 0: the host's).
-        for (size_t i = stdin_sources_.size(); i-- > 1;)
-            if (stdin_sources_[i] < 0) stdin_sources_.erase(stdin_sources_.begin() + static_cast<long>(i));
-        if (exited_ && !finished_ &&
-            ((out_fd_ < 0 && err_fd_ < 0) || now_ms() >= exit_deadline_ms_))
-            finish_exit();
+        auto settle = [&](Proc &pr) {
+            // Stdin sources that closed are dropped (keep index 0: the creator's).
+            for (size_t i = pr.stdin_sources.size(); i-- > 1;)
+                if (pr.stdin_sources[i] < 0)
+                    pr.stdin_sources.erase(pr.stdin_sources.begin() + static_cast<long>(i));
+            if (pr.exited && !pr.finished &&
+                ((pr.out_fd < 0 && pr.err_fd < 0) || now_ms() >= pr.exit_deadline_ms))
+                finish(pr);
+        };
+        settle(init_);
+        for (auto &[id, pr] : execs_) settle(pr);
     }
-    for (int &w : waiters_) {
-        std::string r = error_reply("shim shut down");
-        write_all(w, r.data(), r.size());
-        close_fd(w);
-    }
+    auto shut = [](Proc &pr) {
+        for (int &w : pr.waiters) {
+            std::string r = error_reply("shim shut down");
+            write_all(w, r.data(), r.size());
+            close_fd(w);
+        }
+    };
+    shut(init_);
+    for (auto &[id, pr] : execs_) shut(pr);
     unlink((o_.dir + "/" + socket_name).c_str());
     return 0;
 }

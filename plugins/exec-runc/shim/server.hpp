@@ -6,6 +6,8 @@
 #include "options.hpp"
 #include "runtime.hpp"
 
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,41 +26,61 @@ private:
     struct Sink {
         int out = -1, err = -1;
     };
+    // One process whose stdio the shim owns: init, or an exec process.
+    struct Proc {
+        int pid = -1;
+        bool terminal = false;
+        bool host_stdin = false;  // stdin_sources[0] is the creator's stdin
+        int out_fd = -1;     // stdout pipe (read end) or pty master
+        int err_fd = -1;     // stderr pipe (read end)
+        int ctr_stdin = -1;  // stdin pipe (write end) or a pty master dup
+        int pty = -1;        // pty master kept for resize
+        std::vector<int> stdin_sources;  // host / attach fds we read input from
+        std::vector<Sink> sinks;
+        std::vector<int> waiters;
+        bool exited = false;    // reaped
+        bool finished = false;  // exit announced to waiters
+        long long exit_deadline_ms = 0;
+        int exit_code = -1;
+        std::string exited_at;
+    };
     enum class Status { created, running, stopped };
 
-    bool setup_stdio(int &child_in, int &child_out, int &child_err);
-    bool receive_console(int listen_fd, int runtime_pid, std::string &err);
+    bool setup_stdio(Proc &p, int in, int out, int err, int &child_in, int &child_out,
+                     int &child_err);
+    bool receive_console(Proc &p, int listen_fd, int runtime_pid, unsigned rows, unsigned cols,
+                         std::string &err);
+    // Run the runtime with args plus --console-socket and the id, taking the
+    // pty master it sends into p (terminal processes). Returns "" or the error.
+    std::string run_runtime(Proc &p, std::vector<std::string> args, const std::string &id,
+                            const std::string &console_path, unsigned rows, unsigned cols);
     void report_ready(const std::string &line);
 
     void handle_client(int fd);
     std::string handle_request(int fd, const std::string &line, std::vector<int> &fds,
                                bool &keep_open);
-    void copy_output(int &src, bool is_stderr);
-    void copy_input(size_t idx);
+    std::string handle_proc_request(Proc &p, const std::string &what, const std::string &cmd,
+                                    std::istringstream &in, int fd, std::vector<int> &fds,
+                                    bool &keep_open);
+    std::string start_exec(const std::string &exec_id, std::istringstream &in,
+                           std::vector<int> &fds);
+    void copy_output(Proc &p, int &src, bool is_stderr);
+    void copy_input(Proc &p, size_t idx);
     void reap_children();
-    void finish_exit();
+    void record_exit(Proc &p, int status);
+    void finish(Proc &p);
     void write_exit_file();
-    void close_stdin();
-    void broadcast(const char *data, size_t len, bool is_stderr);
+    void close_stdin(Proc &p);
+    void broadcast(Proc &p, const char *data, size_t len, bool is_stderr);
 
     Options o_;
     Runtime runtime_;
     Status status_ = Status::created;
-    int init_pid_ = -1;
+    Proc init_;
+    std::map<std::string, Proc> execs_;
+    std::map<int, int> unclaimed_exits_;  // reaped before we knew the pid
     int listen_fd_ = -1;
     int signal_fd_ = -1;
-    int out_fd_ = -1;     // container stdout pipe (read end) or pty master
-    int err_fd_ = -1;     // container stderr pipe (read end)
-    int ctr_stdin_ = -1;  // container stdin pipe (write end) or a pty master dup
-    int pty_ = -1;        // pty master kept for resize
-    std::vector<int> stdin_sources_;  // host / attach fds we read input from
-    std::vector<Sink> sinks_;
-    std::vector<int> waiters_;
-    bool exited_ = false;     // init reaped
-    bool finished_ = false;   // exit recorded and announced
-    long long exit_deadline_ms_ = 0;
-    int exit_code_ = -1;
-    std::string exited_at_;
     bool quit_ = false;
 };
 
