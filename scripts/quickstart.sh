@@ -140,7 +140,7 @@ cat <<MSG
 berthd is running (pid $pid; log $LOG_FILE; stop it with: kill \$(cat $PID_FILE)).
 The stock docker CLI talks to it too:  docker -H unix://$RUN_DIR/berth.sock version
 
-So far Berth has its daemon, plugin host, storage drivers (see `berth info`
+So far Berth has its daemon, plugin host, storage drivers (see \`berth info\`
 for the one in use) and images: pull, push, save/load and import work with
 berth and with the docker CLI. Running containers comes next.
 MSG

@@ -2,6 +2,7 @@
 
 #include "api/api_version.h"
 #include "daemon/host_facts.h"
+#include "images/image_service.h"
 
 #include <berth/storage.h>
 
@@ -100,7 +101,7 @@ json info_json(daemon::DaemonContext &ctx, const daemon::HostFacts &facts) {
         {"ContainersRunning", 0},
         {"ContainersPaused", 0},
         {"ContainersStopped", 0},
-        {"Images", 0},
+        {"Images", ctx.images ? ctx.images->images().list().size() : 0},
         {"Driver", ctx.storage.driver},
         {"DriverStatus", driver_status(ctx)},
         {"Plugins", {{"Volume", json::array()}, {"Network", network}, {"Authorization", authz}, {"Log", log}}},

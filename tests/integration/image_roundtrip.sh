@@ -95,6 +95,8 @@ R=$REGISTRY
 note "import busybox"
 import_busybox
 assert_match "$IMAGE_ID" '^sha256:[0-9a-f]{64}$' "imported image ID"
+dk_ok info --format '{{.Images}}'
+assert_eq 1 "$OUT" "docker info counts the imported image"
 ID=$IMAGE_ID
 DIFF_ID=$(inspect '{{index .RootFS.Layers 0}}' busybox)
 assert_match "$DIFF_ID" '^sha256:[0-9a-f]{64}$' "busybox diff_id"
