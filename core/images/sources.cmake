@@ -2,12 +2,12 @@
 # core/CMakeLists.txt: include(images/sources.cmake) and add
 # ${BERTH_IMAGES_SOURCES} to add_library(berth_core ...). They need
 # OpenSSL::Crypto, nlohmann_json and spdlog, which berth_core links already.
+# (reference.cpp and digest.cpp are in berth_shared_objs: the CLI needs them
+# too; see core/CMakeLists.txt.)
 set(BERTH_IMAGES_SOURCES
   images/fs_util.cpp
   images/random_id.cpp
-  images/digest.cpp
   images/time_format.cpp
-  images/reference.cpp
   images/content_store.cpp
   images/layer_driver.cpp
   images/plugin_layer_driver.cpp

@@ -8,17 +8,17 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CPPHTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)
 
+# (credentials_store.cpp and base64.cpp are in berth_shared_objs, shared
+# with the CLI; see core/CMakeLists.txt.)
 set(BERTH_REGISTRY_SOURCES
   registry/errors.cpp
   registry/digest.cpp
-  registry/base64.cpp
   registry/url.cpp
   registry/names.cpp
   registry/platform.cpp
   registry/manifest_parse.cpp
   registry/manifest_write.cpp
   registry/auth_challenge.cpp
-  registry/credentials_store.cpp
   registry/registry_auth_header.cpp
   registry/insecure_registries.cpp
   registry/endpoint.cpp
