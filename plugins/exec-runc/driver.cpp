@@ -59,12 +59,6 @@ bool process_gone(int pid) {
            stat[close_paren + 2] == 'Z';
 }
 
-std::string default_runtime() {
-    if (access("/usr/sbin/runc", X_OK) == 0) return "/usr/sbin/runc";
-    if (access("/usr/bin/runc", X_OK) == 0) return "/usr/bin/runc";
-    return "runc";
-}
-
 } // namespace
 
 std::string recover_without_shim(const std::string &dir) {
@@ -91,8 +85,10 @@ std::string recover_without_shim(const std::string &dir) {
     return body;
 }
 
-Driver::Driver(const berth_host *host, std::string shim_path)
-    : host_(host), shim_path_(std::move(shim_path)) {}
+Driver::Driver(const berth_host *host, std::string shim_path, std::string runtime_path)
+    : host_(host), shim_path_(std::move(shim_path)), runtime_path_(std::move(runtime_path)) {
+    if (runtime_path_.empty()) runtime_path_ = default_runtime_path();
+}
 
 Driver::~Driver() {
     stopping_ = true;
@@ -113,8 +109,28 @@ Driver::Options Driver::parse_options(const std::string &id, const char *text) c
     }
     o.dir = j.value("container_dir", std::string(host_->run_dir) + "/" + id);
     o.runtime = j.value("runtime_path", std::string());
-    if (o.runtime.empty()) o.runtime = default_runtime();
+    if (o.runtime.empty()) o.runtime = runtime_path_;
     if (j.contains("runtime_args")) o.runtime_args = j["runtime_args"].get<std::vector<std::string>>();
+    o.open_stdin = j.value("open_stdin", false);
+    o.stdin_once = j.value("stdin_once", false);
+    if (j.contains("terminal") && j["terminal"].is_boolean()) o.terminal = j["terminal"].get<bool>();
+    if (j.contains("rows") && j["rows"].is_number_unsigned()) o.rows = j["rows"].get<unsigned>();
+    if (j.contains("cols") && j["cols"].is_number_unsigned()) o.cols = j["cols"].get<unsigned>();
+    // "log": null or absent is the "none" driver: output goes only to
+    // attached clients.
+    if (j.contains("log") && !j["log"].is_null()) {
+        const json &log = j["log"];
+        if (!log.is_object() || !log.contains("library") || !log["library"].is_string())
+            fail(BERTH_E_INVAL, "options_json: log must be null or {\"library\":...,\"info\":{...}}");
+        o.log_library = log["library"].get<std::string>();
+        if (o.log_library.empty() || o.log_library[0] != '/')
+            fail(BERTH_E_INVAL, "options_json: log library \"" + o.log_library + "\" is not an absolute path");
+        o.log_driver = log.value("driver", std::string());
+        if (log.contains("plugin_config")) o.log_plugin_config = log["plugin_config"].dump();
+        if (!log.contains("info") || !log["info"].is_object())
+            fail(BERTH_E_INVAL, "options_json: log.info must be the log driver's start() info object");
+        o.log_info_json = log["info"].dump();
+    }
     return o;
 }
 
@@ -166,6 +182,14 @@ int Driver::create(const std::string &id, const berth_exec_create_opts &opts) {
     ::mkdir(o.dir.c_str(), 0700);
     // A rerun of the same id must not read the previous run's exit.
     unlink((o.dir + "/" + shim::exit_file_name).c_str());
+    // The shim reads the log driver's info once, at startup (no JSON parser
+    // in the shim: it hands the text to start() verbatim).
+    const std::string log_info_file = o.dir + "/log-info.json";
+    if (!o.log_library.empty()) {
+        std::ofstream out(log_info_file, std::ios::trunc);
+        out << o.log_info_json;
+        if (!out) fail(BERTH_E_IO, "cannot write " + log_info_file);
+    }
     LaunchRequest req;
     req.shim_path = shim_path_;
     req.id = id;
@@ -181,7 +205,25 @@ int Driver::create(const std::string &id, const berth_exec_create_opts &opts) {
         req.rows = s->rows;
         req.cols = s->cols;
     }
-    int pid = launch_shim(req);
+    req.terminal = o.terminal.value_or(req.terminal);
+    req.rows = o.rows.value_or(req.rows);
+    req.cols = o.cols.value_or(req.cols);
+    req.open_stdin = o.open_stdin;
+    req.stdin_once = o.stdin_once;
+    if (!o.log_library.empty()) {
+        req.log_library = o.log_library;
+        req.log_driver = o.log_driver;
+        req.log_plugin_config = o.log_plugin_config;
+        req.log_info_file = log_info_file;
+    }
+    int pid = 0;
+    try {
+        pid = launch_shim(req);
+    } catch (...) {
+        unlink(log_info_file.c_str());
+        throw;
+    }
+    unlink(log_info_file.c_str());
     adopt(id, o);
     return pid;
 }
@@ -274,6 +316,7 @@ void Driver::remove(const std::string &id) {
         if (std::system(cmd.c_str()) != 0) {
             // Nothing to delete is fine: the runtime may never have had it.
         }
+        for (const char *name : shim::shim_files) unlink((c->dir + "/" + name).c_str());
     }
     std::lock_guard<std::mutex> lk(mu_);
     containers_.erase(id);
@@ -348,7 +391,27 @@ void Driver::restore(const std::string &id, const std::string &options_json) {
         recover_without_shim(o.dir);
         fail(BERTH_E_NOTFOUND, "container " + id + ": its shim is gone");
     }
-    adopt(id, o);
+    watch_unreported_execs(id, adopt(id, o));
+}
+
+void Driver::watch_unreported_execs(const std::string &id, const std::shared_ptr<Container> &c) {
+    std::string reply;
+    // An old shim without the request answers an error: nothing to watch.
+    if (!shim_call(c->dir, "execs", {}, reply)) return;
+    json j = json::parse(reply, nullptr, false);
+    if (j.is_discarded() || !j.value("ok", false) || !j.contains("execs") || !j["execs"].is_array()) return;
+    std::lock_guard<std::mutex> lk(mu_);
+    for (const auto &e : j["execs"])
+        if (e.is_string())
+            watchers_.emplace_back(&Driver::watch_exec_exit, this, id, e.get<std::string>(), c);
+}
+
+std::string Driver::features() { return runtime_features(runtime_path_); }
+
+bool Driver::can_handle(const std::string &spec_json) {
+    json spec = json::parse(spec_json, nullptr, false);
+    if (spec.is_discarded() || !spec.is_object()) fail(BERTH_E_INVAL, "spec_json is not a JSON object");
+    return runtime_available(runtime_path_);
 }
 
 std::string Driver::runtime(const Container &c, const std::string &id,
@@ -449,6 +512,9 @@ void Driver::watch_exit(std::string id, std::shared_ptr<Container> c) {
     if (ok) {
         json j = json::parse(reply, nullptr, false);
         if (!j.is_discarded() && j.value("ok", false)) {
+            // Docker sends "oom" before "die" for a container the OOM killer ended.
+            if (j.value("oom_killed", false))
+                host_->emit_event(host_, "oom", json{{"id", id}}.dump().c_str());
             emit_exit(id, reply);
             return;
         }
@@ -471,7 +537,11 @@ void Driver::watch_exec_exit(std::string id, std::string exec_id, std::shared_pt
     bool ok = shim_call(c->dir, target(exec_id) + "wait", {}, reply, stop);
     if (stopping_ || c->deleting || !ok) return;
     json j = json::parse(reply, nullptr, false);
-    if (!j.is_discarded() && j.value("ok", false)) emit_exit(id, reply, exec_id);
+    if (j.is_discarded() || !j.value("ok", false)) return;
+    emit_exit(id, reply, exec_id);
+    // Announced: a plugin instance started after a daemon restart need not.
+    std::string ack;
+    shim_call(c->dir, target(exec_id) + "reported", {}, ack);
 }
 
 } // namespace berth::execrunc

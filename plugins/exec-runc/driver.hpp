@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,7 +19,9 @@ namespace berth::execrunc {
 
 class Driver {
 public:
-    Driver(const berth_host *host, std::string shim_path);
+    // runtime_path: the runtime features() and can_handle() speak for
+    // (plugin config "runtime-path"; containers name theirs in options_json).
+    Driver(const berth_host *host, std::string shim_path, std::string runtime_path);
     ~Driver();  // stops exit watchers; never touches the shims
 
     int create(const std::string &id, const berth_exec_create_opts &opts);
@@ -42,6 +45,8 @@ public:
     void update(const std::string &id, const std::string &resources_json);
     std::string pids(const std::string &id);   // JSON array of host pids
     std::string stats(const std::string &id);  // Docker's stats shape
+    std::string features();                    // `runc features` JSON
+    bool can_handle(const std::string &spec_json);
 
 private:
     struct Container {
@@ -49,9 +54,16 @@ private:
         std::vector<std::string> runtime_args;
         std::atomic<bool> deleting{false};
     };
+    // options_json as create and restore receive it (exec.h documents it).
     struct Options {
         std::string dir, runtime;
         std::vector<std::string> runtime_args;
+        bool open_stdin = false, stdin_once = false;
+        // Present in options_json: these win over berth_exec_stdio's.
+        std::optional<bool> terminal;
+        std::optional<unsigned> rows, cols;
+        // "log": {...}; empty library = no log driver.
+        std::string log_library, log_driver, log_plugin_config, log_info_json;
     };
 
     Options parse_options(const std::string &id, const char *json) const;
@@ -66,11 +78,13 @@ private:
                      const std::vector<int> &fds = {});
     void watch_exit(std::string id, std::shared_ptr<Container> c);
     void watch_exec_exit(std::string id, std::string exec_id, std::shared_ptr<Container> c);
+    // After restore: watch the exec processes whose exit is not announced.
+    void watch_unreported_execs(const std::string &id, const std::shared_ptr<Container> &c);
     void emit_exit(const std::string &id, const std::string &exit_json,
                    const std::string &exec_id = {});
 
     const berth_host *host_;
-    std::string shim_path_;
+    std::string shim_path_, runtime_path_;
     std::mutex mu_;
     std::map<std::string, std::shared_ptr<Container>> containers_;
     std::vector<std::thread> watchers_;

@@ -48,6 +48,23 @@ berth_exec_stdio stdio_of(const berth_exec_stdio *s) {
     return out;
 }
 
+int32_t op_features(berth_instance *self, berth_call *call, char **out_json) {
+    return guard(self->host, call, [&] {
+        if (out_json == nullptr) throw berth::sdk::error(BERTH_E_INVAL, "out_json is required");
+        *out_json = host_string(self->host, self->driver.features());
+        return int32_t{BERTH_OK};
+    });
+}
+
+int32_t op_can_handle(berth_instance *self, berth_call *call, const char *spec_json,
+                      int32_t *out_ok) {
+    return guard(self->host, call, [&] {
+        if (out_ok == nullptr) throw berth::sdk::error(BERTH_E_INVAL, "out_ok is required");
+        *out_ok = self->driver.can_handle(arg(spec_json, "spec_json")) ? 1 : 0;
+        return int32_t{BERTH_OK};
+    });
+}
+
 int32_t op_create(berth_instance *self, berth_call *call, const char *id,
                   const berth_exec_create_opts *opts, int32_t *out_pid) {
     return guard(self->host, call, [&] {
@@ -187,11 +204,14 @@ int32_t op_stats(berth_instance *self, berth_call *call, const char *id, char **
 int32_t plugin_init(const berth_host *host, const char *config_json, berth_instance **out,
                     berth_call *call) {
     return guard(host, call, [&] {
-        std::string shim = berth::execrunc::default_shim_path();
+        std::string shim = berth::execrunc::default_shim_path(), runtime;
         auto cfg = nlohmann::json::parse(config_json ? config_json : "{}", nullptr, false);
         if (cfg.is_object() && cfg.contains("shim-path") && cfg["shim-path"].is_string())
             shim = cfg["shim-path"].get<std::string>();
-        *out = new berth_instance{host, plugin_name, berth::execrunc::Driver(host, shim)};
+        // The runtime features() and can_handle() answer for.
+        if (cfg.is_object() && cfg.contains("runtime-path") && cfg["runtime-path"].is_string())
+            runtime = cfg["runtime-path"].get<std::string>();
+        *out = new berth_instance{host, plugin_name, berth::execrunc::Driver(host, shim, runtime)};
         return int32_t{BERTH_OK};
     });
 }
@@ -201,8 +221,8 @@ void plugin_fini(berth_instance *self) { delete self; }
 constexpr berth_exec_ops ops = {
     .struct_size = sizeof(berth_exec_ops),
     .reserved0 = 0,
-    .features = BERTH_NOT_BUILT(berth_exec_ops, features),
-    .can_handle = BERTH_NOT_BUILT(berth_exec_ops, can_handle),
+    .features = op_features,
+    .can_handle = op_can_handle,
     .create = op_create,
     .start = op_start,
     .state = op_state,

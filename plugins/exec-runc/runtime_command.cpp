@@ -1,5 +1,8 @@
 #include "runtime_command.hpp"
 
+#include <berth/sdk.hpp>
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -7,6 +10,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <sstream>
 
 namespace berth::execrunc {
 
@@ -97,6 +102,37 @@ RuntimeOutput run_runtime(const std::string &runtime, const std::vector<std::str
     trim(r.out);
     trim(r.err);
     return r;
+}
+
+std::string default_runtime_path() {
+    for (const char *p : {"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc"})
+        if (access(p, X_OK) == 0) return p;
+    return "runc";
+}
+
+bool runtime_available(const std::string &runtime) {
+    if (runtime.empty()) return false;
+    if (runtime.find('/') != std::string::npos) return access(runtime.c_str(), X_OK) == 0;
+    const char *path = std::getenv("PATH");
+    std::istringstream dirs(path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+    std::string dir;
+    while (std::getline(dirs, dir, ':'))
+        if (!dir.empty() && access((dir + "/" + runtime).c_str(), X_OK) == 0) return true;
+    return false;
+}
+
+std::string runtime_features(const std::string &runtime) {
+    if (!runtime_available(runtime))
+        throw sdk::error(BERTH_E_PREREQ, "runtime " + runtime + " is not installed");
+    RuntimeOutput r = run_runtime(runtime, {}, {"features"});
+    if (r.status == 127) throw sdk::error(BERTH_E_PREREQ, r.message());
+    // Runtimes older than the command (runc < 1.1) answer "No help topic".
+    if (!r.ok())
+        throw sdk::error(BERTH_E_NOTSUP, "runtime " + runtime + " has no features command: " + r.message());
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        throw sdk::error(BERTH_E_INTERNAL, "runtime " + runtime + " features: not a JSON object");
+    return j.dump();
 }
 
 } // namespace berth::execrunc

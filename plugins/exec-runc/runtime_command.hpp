@@ -20,4 +20,13 @@ struct RuntimeOutput {
 RuntimeOutput run_runtime(const std::string &runtime, const std::vector<std::string> &global_args,
                           const std::vector<std::string> &args);
 
+// runc where Debian and upstream install it, else "runc" (found on PATH).
+std::string default_runtime_path();
+// Whether runtime names an executable (a path, or a name found on PATH).
+bool runtime_available(const std::string &runtime);
+// The runtime's `features` document (the OCI runtime-spec's features.md
+// JSON). Throws sdk::error: NOTSUP when the runtime has no such command,
+// PREREQ when it cannot be run, INTERNAL when it prints no JSON object.
+std::string runtime_features(const std::string &runtime);
+
 } // namespace berth::execrunc

@@ -60,6 +60,14 @@ int launch_shim(const LaunchRequest &req) {
         argv.push_back(names[i]);
         argv.push_back(std::to_string(3 + i));
     }
+    if (req.open_stdin) argv.push_back("--open-stdin");
+    if (req.stdin_once) argv.push_back("--stdin-once");
+    if (!req.log_library.empty()) {
+        argv.insert(argv.end(), {"--log-library", req.log_library, "--log-info", req.log_info_file});
+        if (!req.log_driver.empty()) argv.insert(argv.end(), {"--log-driver", req.log_driver});
+        if (!req.log_plugin_config.empty())
+            argv.insert(argv.end(), {"--log-plugin-config", req.log_plugin_config});
+    }
     if (req.terminal) {
         argv.push_back("--terminal");
         argv.push_back("--rows");
@@ -108,7 +116,13 @@ int launch_shim(const LaunchRequest &req) {
     close(ready[0]);
     while (!line.empty() && line.back() == '\n') line.pop_back();
     if (line.rfind("ok ", 0) == 0) return std::stoi(line.substr(3));
-    if (line.rfind("error ", 0) == 0) fail(BERTH_E_INTERNAL, "runtime create: " + line.substr(6));
+    if (line.rfind("error ", 0) == 0) {
+        std::string msg = line.substr(6);
+        // The shim names the log library itself; a library that does not
+        // load is the caller's configuration, not a runtime failure.
+        if (msg.rfind("log driver library ", 0) == 0) fail(BERTH_E_INVAL, msg);
+        fail(BERTH_E_INTERNAL, "runtime create: " + msg);
+    }
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
         fail(BERTH_E_PREREQ, "cannot execute " + req.shim_path);
     fail(BERTH_E_INTERNAL, "berth-shim exited before the container was created (see " + req.dir +

@@ -21,6 +21,9 @@ struct LaunchRequest {
     int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;  // borrowed
     bool terminal = false;
     unsigned rows = 0, cols = 0;
+    bool open_stdin = false, stdin_once = false;
+    // The log driver the shim hosts; empty library: none ("none" driver).
+    std::string log_library, log_driver, log_plugin_config, log_info_file;
 };
 
 // Start the shim and wait for its readiness line. Returns the container's

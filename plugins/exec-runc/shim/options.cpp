@@ -15,8 +15,8 @@ bool parse_options(int argc, char **argv, Options &o, std::string &err) {
     };
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--terminal") {
-            o.terminal = true;
+        if (a == "--terminal" || a == "--open-stdin" || a == "--stdin-once") {
+            (a == "--terminal" ? o.terminal : a == "--open-stdin" ? o.open_stdin : o.stdin_once) = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -30,6 +30,10 @@ bool parse_options(int argc, char **argv, Options &o, std::string &err) {
         else if (a == "--dir") o.dir = v;
         else if (a == "--runtime") o.runtime = v;
         else if (a == "--runtime-arg") o.runtime_args.emplace_back(v);
+        else if (a == "--log-library") o.log_library = v;
+        else if (a == "--log-driver") o.log_driver = v;
+        else if (a == "--log-info") o.log_info_file = v;
+        else if (a == "--log-plugin-config") o.log_plugin_config = v;
         else if (a == "--ready-fd" && number(v, n)) o.ready_fd = n;
         else if (a == "--stdin" && number(v, n)) o.stdin_fd = n;
         else if (a == "--stdout" && number(v, n)) o.stdout_fd = n;
@@ -43,6 +47,10 @@ bool parse_options(int argc, char **argv, Options &o, std::string &err) {
     }
     if (o.id.empty() || o.bundle.empty() || o.dir.empty() || o.runtime.empty()) {
         err = "--id, --bundle, --dir and --runtime are required";
+        return false;
+    }
+    if (!o.log_library.empty() && o.log_info_file.empty()) {
+        err = "--log-library needs --log-info";
         return false;
     }
     return true;

@@ -2,7 +2,14 @@
 //   berth-shim --id ID --bundle DIR --dir CONTAINER_DIR --runtime PATH
 //              [--runtime-arg ARG]... --ready-fd N
 //              [--stdin FD] [--stdout FD] [--stderr FD]
-//              [--terminal --rows R --cols C]
+//              [--terminal --rows R --cols C] [--open-stdin] [--stdin-once]
+//              [--log-library SO [--log-driver NAME] --log-info FILE
+//               [--log-plugin-config JSON]]
+// --open-stdin: give init a stdin pipe even without --stdin, for clients
+//   that attach later (docker run -i); --stdin-once: close it when the
+//   first attached client's stdin ends (non-terminal only, as dockerd).
+// --log-*: the log driver the shim hosts (log_driver.hpp); FILE holds the
+//   start() info_json and is read once at startup.
 #pragma once
 
 #include <string>
@@ -17,6 +24,8 @@ struct Options {
     int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
     bool terminal = false;
     unsigned rows = 0, cols = 0;
+    bool open_stdin = false, stdin_once = false;
+    std::string log_library, log_driver, log_info_file, log_plugin_config;
 };
 
 // Parse argv; on error returns false and sets err.

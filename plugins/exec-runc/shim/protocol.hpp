@@ -6,10 +6,14 @@
 // Requests are words separated by single spaces:
 //   state | start | kill <signal> <all 0|1> | wait | attach <mask>
 //   resize <rows> <cols> | close_stdin | delete | shutdown
+//   execs   -> {"ok":true,"execs":[ids whose exit is not reported yet]}
 //   exec <exec_id> <mask> <terminal 0|1> <rows> <cols>   (fds as for attach;
 //     the OCI process is <dir>/exec-<exec_id>.json, written by the plugin)
 // "@<exec_id> " before kill <signal> | wait | attach | resize | close_stdin |
-// state addresses that exec process instead of init.
+// state | reported addresses that exec process instead of init; "reported"
+// tells the shim the plugin has announced the exec's exit event.
+// wait and state of init answer "oom_killed" too; the exit file holds
+// {"exit_code":N,"exited_at":"...","oom_killed":bool}.
 // attach carries its fds as SCM_RIGHTS on the request line, in the order
 // stdin, stdout, stderr, only those whose bit is set in <mask> (1, 2, 4).
 // Replies are one JSON object: {"ok":true,...} or {"ok":false,"error":"..."}.
@@ -33,6 +37,11 @@ namespace berth::shim {
 inline constexpr char socket_name[] = "shim.sock";
 inline constexpr char exit_file_name[] = "exit";
 inline constexpr char pid_file_name[] = "init.pid";
+// Everything the shim leaves in the container directory; delete removes
+// them (the shim itself, or the plugin when the shim is gone).
+inline constexpr const char *shim_files[] = {"exit", "exit.tmp", "init.pid", "runtime.log",
+                                             "shim.log", "console.sock", "exec-console.sock",
+                                             "shim.sock"};
 inline constexpr int attach_stdin = 1, attach_stdout = 2, attach_stderr = 4;
 inline constexpr int max_passed_fds = 3;
 

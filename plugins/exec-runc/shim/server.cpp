@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "oom_counter.hpp"
 #include "protocol.hpp"
 
 #include <fcntl.h>
@@ -27,6 +28,20 @@ namespace {
 // most this long before the exit is announced (a stray holder of the pipe
 // must not delay wait forever).
 constexpr long long drain_limit_ms = 2000;
+
+int64_t wall_clock_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+std::string read_text_file(const std::string &path, bool &ok) {
+    std::ifstream in(path);
+    ok = static_cast<bool>(in);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
 
 long long now_ms() {
     timespec ts{};
@@ -94,8 +109,8 @@ void Server::report_ready(const std::string &line) {
     close_fd(o_.ready_fd);
 }
 
-bool Server::setup_stdio(Proc &p, int in, int out, int err, int &child_in, int &child_out,
-                         int &child_err) {
+bool Server::setup_stdio(Proc &p, int in, int out, int err, bool open_stdin, int &child_in,
+                         int &child_out, int &child_err) {
     // The given fds become the first sink and the first input source; the
     // shim owns them now.
     p.sinks.push_back({out, p.terminal ? -1 : err});
@@ -106,7 +121,7 @@ bool Server::setup_stdio(Proc &p, int in, int out, int err, int &child_in, int &
     if (p.terminal) return true;  // stdio comes from the pty
     int fds[2];
     // Without -i the process reads /dev/null, as with Docker.
-    if (in >= 0) {
+    if (in >= 0 || open_stdin) {
         if (pipe2(fds, O_CLOEXEC) != 0) return false;
         child_in = fds[0];
         p.ctr_stdin = fds[1];
@@ -231,10 +246,19 @@ bool Server::create() {
     }
     chmod(sock.c_str(), 0600);
 
+    // The log driver first: a library that does not load fails create
+    // before any container exists.
+    std::string log_err = open_log();
+    if (!log_err.empty()) {
+        report_ready("error " + log_err + "\n");
+        return false;
+    }
+
     init_.terminal = o_.terminal;
+    init_.stdin_once = o_.stdin_once;
     int child_in = -1, child_out = -1, child_err = -1;
-    if (!setup_stdio(init_, o_.stdin_fd, o_.stdout_fd, o_.stderr_fd, child_in, child_out,
-                     child_err)) {
+    if (!setup_stdio(init_, o_.stdin_fd, o_.stdout_fd, o_.stderr_fd, o_.open_stdin, child_in,
+                     child_out, child_err)) {
         report_ready(std::string("error stdio pipes: ") + std::strerror(errno) + "\n");
         return false;
     }
@@ -267,8 +291,43 @@ bool Server::create() {
         report_ready("error runtime wrote no pid file\n");
         return false;
     }
+    oom_file_ = oom_counter_file(init_.pid);
+    if (oom_file_.empty())
+        std::fprintf(stderr, "berth-shim: no memory cgroup OOM counter for pid %d; OOM kills go unreported\n",
+                     init_.pid);
+    oom_base_ = std::max(0LL, read_oom_kill_count(oom_file_));
     report_ready("ok " + std::to_string(init_.pid) + "\n");
     return true;
+}
+
+std::string Server::open_log() {
+    if (o_.log_library.empty()) return {};
+    LogDriverSpec spec;
+    spec.library = o_.log_library;
+    spec.driver = o_.log_driver;
+    spec.plugin_config = o_.log_plugin_config;
+    spec.home_dir = o_.dir;
+    bool ok = false;
+    spec.info_json = read_text_file(o_.log_info_file, ok);
+    if (!ok) return "log driver library " + o_.log_library + ": cannot read " + o_.log_info_file;
+    std::string err;
+    if (!log_.open(spec, err)) return err;
+    auto sink = [this](const berth_log_entry *e, size_t n) { log_.write(e, n); };
+    log_stdout_ = std::make_unique<LineSplitter>(BERTH_LOG_STDOUT, sink);
+    log_stderr_ = std::make_unique<LineSplitter>(BERTH_LOG_STDERR, sink);
+    return {};
+}
+
+void Server::log_output(const char *data, size_t len, bool is_stderr) {
+    if (!log_.active()) return;
+    // With a terminal everything arrives on the pty: all of it is stdout.
+    (is_stderr ? log_stderr_ : log_stdout_)->feed(data, len, wall_clock_ns());
+}
+
+void Server::flush_log() {
+    if (!log_.active()) return;
+    log_stdout_->flush(wall_clock_ns());
+    log_stderr_->flush(wall_clock_ns());
 }
 
 void Server::broadcast(Proc &p, const char *data, size_t len, bool is_stderr) {
@@ -291,8 +350,12 @@ void Server::copy_output(Proc &p, int &src, bool is_stderr) {
         // EOF, or EIO from a pty master whose slave side is all closed.
         if (src == p.pty) p.pty = -1;
         close_fd(src);
+        if (&p == &init_ && log_.active())
+            (is_stderr ? log_stderr_ : log_stdout_)->flush(wall_clock_ns());
         return;
     }
+    // Docker logs init's output only, never an exec's.
+    if (&p == &init_) log_output(buf, static_cast<size_t>(n), is_stderr);
     broadcast(p, buf, static_cast<size_t>(n), is_stderr);
 }
 
@@ -303,9 +366,12 @@ void Server::copy_input(Proc &p, size_t idx) {
     if (n < 0 && errno == EINTR) return;
     if (n <= 0) {
         close_fd(src);
-        // The creator's stdin ending is the process's stdin ending (pipes);
-        // a pty keeps going, as with `docker run -it` when a client detaches.
-        if (idx == 0 && !p.terminal && p.host_stdin) close_fd(p.ctr_stdin);
+        // The creator's stdin ending is the process's stdin ending (pipes),
+        // and so is any attached client's with stdin_once (dockerd's
+        // StdinOnce). A pty keeps going, as with `docker run -it` when a
+        // client detaches: dockerd never closes a terminal's input.
+        bool creator = idx == 0 && p.host_stdin;
+        if (!p.terminal && (creator || p.stdin_once)) close_fd(p.ctr_stdin);
         return;
     }
     if (p.ctr_stdin >= 0 && !write_all(p.ctr_stdin, buf, static_cast<size_t>(n)))
@@ -325,6 +391,10 @@ void Server::record_exit(Proc &p, int status) {
     if (p.exited) return;
     p.exited = true;
     p.exit_code = exit_code_of(status);
+    // Read the counter now: the cgroup lasts until `runc delete`. A kill of
+    // some other process of the container does not make init oom_killed.
+    if (&p == &init_ && p.exit_code == 137 && read_oom_kill_count(oom_file_) > oom_base_)
+        oom_killed_ = true;
     p.exited_at = rfc3339_nano_now();
     p.exit_deadline_ms = now_ms() + drain_limit_ms;
 }
@@ -345,11 +415,19 @@ void Server::reap_children() {
     }
 }
 
+// delete: the container is gone, so are the files the shim kept for it (the
+// socket goes when the loop ends). The container directory itself belongs
+// to whoever passed it.
+void Server::remove_files() {
+    for (const char *name : shim_files) unlink((o_.dir + "/" + name).c_str());
+}
+
 void Server::write_exit_file() {
     const std::string path = o_.dir + "/" + exit_file_name;
     const std::string tmp = path + ".tmp";
     std::string body = "{\"exit_code\":" + std::to_string(init_.exit_code) + ",\"exited_at\":\"" +
-                       init_.exited_at + "\",\"oom_killed\":false}\n";
+                       init_.exited_at + "\",\"oom_killed\":" + (oom_killed_ ? "true" : "false") +
+                       "}\n";
     int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return;
     bool ok = write_all(fd, body.data(), body.size()) && fsync(fd) == 0;
@@ -357,10 +435,17 @@ void Server::write_exit_file() {
     if (ok) rename(tmp.c_str(), path.c_str());
 }
 
+std::string Server::exit_reply(const Proc &p) const {
+    bool oom = &p == &init_ && oom_killed_;
+    return "{\"ok\":true,\"exit_code\":" + std::to_string(p.exit_code) + ",\"exited_at\":\"" +
+           p.exited_at + "\",\"oom_killed\":" + (oom ? "true" : "false") + "}\n";
+}
+
 void Server::finish(Proc &p) {
     p.finished = true;
     if (&p == &init_) {
         status_ = Status::stopped;
+        flush_log();
         write_exit_file();
     }
     close_fd(p.out_fd);
@@ -373,8 +458,7 @@ void Server::finish(Proc &p) {
         close_fd(s.out);
         close_fd(s.err);
     }
-    std::string reply = "{\"ok\":true,\"exit_code\":" + std::to_string(p.exit_code) +
-                        ",\"exited_at\":\"" + p.exited_at + "\"}\n";
+    std::string reply = exit_reply(p);
     for (int &w : p.waiters) {
         write_all(w, reply.data(), reply.size());
         close_fd(w);
@@ -416,7 +500,7 @@ std::string Server::start_exec(const std::string &exec_id, std::istringstream &i
     Proc &p = execs_[exec_id];
     p.terminal = terminal != 0;
     int child_in = -1, child_out = -1, child_err = -1;
-    if (!setup_stdio(p, a_in, a_out, a_err, child_in, child_out, child_err)) {
+    if (!setup_stdio(p, a_in, a_out, a_err, false, child_in, child_out, child_err)) {
         execs_.erase(exec_id);
         return error_reply(std::string("stdio pipes: ") + std::strerror(errno));
     }
@@ -462,9 +546,7 @@ std::string Server::handle_proc_request(Proc &p, const std::string &what, const 
                                         std::istringstream &in, int fd, std::vector<int> &fds,
                                         bool &keep_open) {
     if (cmd == "wait") {
-        if (p.finished)
-            return "{\"ok\":true,\"exit_code\":" + std::to_string(p.exit_code) +
-                   ",\"exited_at\":\"" + p.exited_at + "\"}\n";
+        if (p.finished) return exit_reply(p);
         p.waiters.push_back(fd);
         keep_open = true;
         return {};
@@ -526,6 +608,10 @@ std::string Server::handle_request(int fd, const std::string &line, std::vector<
         auto it = execs_.find(exec_id);
         if (it == execs_.end()) return error_reply("No such exec instance: " + exec_id);
         Proc &p = it->second;
+        if (cmd == "reported") {
+            p.reported = true;
+            return "{\"ok\":true}\n";
+        }
         if (cmd == "kill") {
             int sig = 0;
             if (!(in >> sig) || sig <= 0 || sig >= 65) return error_reply("bad kill request");
@@ -536,6 +622,18 @@ std::string Server::handle_request(int fd, const std::string &line, std::vector<
             return "{\"ok\":true}\n";
         }
         return handle_proc_request(p, "exec " + exec_id, cmd, in, fd, fds, keep_open);
+    }
+    if (cmd == "execs") {
+        // Exec processes whose exit the plugin has not announced yet: a new
+        // plugin instance (berthd restarted) watches these.
+        std::string s = "{\"ok\":true,\"execs\":[";
+        bool first = true;
+        for (auto &[id, p] : execs_) {
+            if (p.reported) continue;
+            s += (first ? "\"" : ",\"") + json_escape(id) + "\"";
+            first = false;
+        }
+        return s + "]}\n";
     }
     if (cmd == "exec") {
         std::string exec_id;
@@ -549,7 +647,8 @@ std::string Server::handle_request(int fd, const std::string &line, std::vector<
         if (init_.finished)
             s += ",\"exit_code\":" + std::to_string(init_.exit_code) + ",\"exited_at\":\"" +
                  init_.exited_at + "\"";
-        s += ",\"oom_killed\":false,\"shim_pid\":" + std::to_string(getpid()) + "}\n";
+        s += std::string(",\"oom_killed\":") + (oom_killed_ ? "true" : "false") +
+             ",\"shim_pid\":" + std::to_string(getpid()) + "}\n";
         return s;
     }
     if (cmd == "start") {
@@ -574,6 +673,7 @@ std::string Server::handle_request(int fd, const std::string &line, std::vector<
     if (cmd == "delete") {
         RuntimeResult r = runtime_.run_captured({"delete", "--force", o_.id});
         if (!r.ok()) return error_reply(r.output);
+        remove_files();
         quit_ = true;
         return "{\"ok\":true}\n";
     }
@@ -686,6 +786,8 @@ int Server::run() {
     };
     shut(init_);
     for (auto &[id, pr] : execs_) shut(pr);
+    flush_log();
+    log_.stop();
     unlink((o_.dir + "/" + socket_name).c_str());
     return 0;
 }

@@ -3,10 +3,13 @@
 // exit. Single-threaded poll loop: one process per container must stay tiny.
 #pragma once
 
+#include "log_driver.hpp"
+#include "log_lines.hpp"
 #include "options.hpp"
 #include "runtime.hpp"
 
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -31,6 +34,8 @@ private:
         int pid = -1;
         bool terminal = false;
         bool host_stdin = false;  // stdin_sources[0] is the creator's stdin
+        bool stdin_once = false;  // the first stdin source to end closes ctr_stdin
+        bool reported = false;    // exec: the plugin has announced its exit
         int out_fd = -1;     // stdout pipe (read end) or pty master
         int err_fd = -1;     // stderr pipe (read end)
         int ctr_stdin = -1;  // stdin pipe (write end) or a pty master dup
@@ -46,8 +51,14 @@ private:
     };
     enum class Status { created, running, stopped };
 
-    bool setup_stdio(Proc &p, int in, int out, int err, int &child_in, int &child_out,
-                     int &child_err);
+    // open_stdin: a stdin pipe even when in is -1 (clients attach later).
+    bool setup_stdio(Proc &p, int in, int out, int err, bool open_stdin, int &child_in,
+                     int &child_out, int &child_err);
+    // Load and start the log driver named by the options; "" or the error.
+    std::string open_log();
+    // Hand init's output to the log driver (no-op without one).
+    void log_output(const char *data, size_t len, bool is_stderr);
+    void flush_log();
     bool receive_console(Proc &p, int listen_fd, int runtime_pid, unsigned rows, unsigned cols,
                          std::string &err);
     // Run the runtime with args plus --console-socket and the id, taking the
@@ -69,7 +80,10 @@ private:
     void reap_children();
     void record_exit(Proc &p, int status);
     void finish(Proc &p);
+    // The wait reply / exit record of p: exit_code, exited_at, oom_killed.
+    std::string exit_reply(const Proc &p) const;
     void write_exit_file();
+    void remove_files();
     void close_stdin(Proc &p);
     void broadcast(Proc &p, const char *data, size_t len, bool is_stderr);
 
@@ -79,6 +93,11 @@ private:
     Proc init_;
     std::map<std::string, Proc> execs_;
     std::map<int, int> unclaimed_exits_;  // reaped before we knew the pid
+    LogDriver log_;
+    std::unique_ptr<LineSplitter> log_stdout_, log_stderr_;  // set with a log driver
+    std::string oom_file_;    // the memory cgroup's oom_kill counter file
+    long long oom_base_ = 0;  // its value when the container was created
+    bool oom_killed_ = false;
     int listen_fd_ = -1;
     int signal_fd_ = -1;
     bool quit_ = false;
