@@ -127,6 +127,12 @@ ct_setup() {
     import_busybox
 }
 
+# assert_icontains HAYSTACK NEEDLE WHAT — assert_contains ignoring case
+# (moby lower-cased some error texts across releases).
+assert_icontains() {
+    assert_contains "$(tr '[:upper:]' '[:lower:]' <<<"$1")" "$(tr '[:upper:]' '[:lower:]' <<<"$2")" "$3"
+}
+
 # ci FORMAT CTR — a field of `docker container inspect` (fails the test if
 # inspect fails).
 ci() {

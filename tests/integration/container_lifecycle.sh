@@ -208,15 +208,15 @@ s_pause() {
     dk_ok ps -q --filter status=paused
     assert_eq "${id:0:12}" "$OUT" "ps --filter status=paused"
     dk_fails exec "$P-pz" true
-    assert_contains "$OUT" "Error response from daemon: Container $id is paused, unpause the container before exec" \
+    assert_icontains "$OUT" "Error response from daemon: Container $id is paused, unpause the container before exec" \
         "exec into a paused container"
     dk_fails pause "$P-pz"
-    assert_contains "$(tr A-Z a-z <<<"$OUT")" "container $id is already paused" "pause of a paused container"
+    assert_icontains "$OUT" "container $id is already paused" "pause of a paused container"
     dk_ok unpause "$P-pz"
     assert_eq false "$(ci '{{.State.Paused}}' "$P-pz")" "State.Paused after unpause"
     assert_eq running "$(ci '{{.State.Status}}' "$P-pz")" "State.Status after unpause"
     dk_fails unpause "$P-pz"
-    assert_contains "$(tr A-Z a-z <<<"$OUT")" "container $id is not paused" "unpause of a running container"
+    assert_icontains "$OUT" "container $id is not paused" "unpause of a running container"
     # A paused container can be stopped.
     dk_ok pause "$P-pz"
     dk_ok stop -t 1 "$P-pz"
