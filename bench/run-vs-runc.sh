@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# bench/run-vs-runc.sh — wall time of a whole `run --rm busybox true`
+# through berthd against a bare `runc run` of a prepared bundle, as medians
+# and a ratio (target: berth <= 1.5 x bare runc).
+#
+#   berth   `berth run --rm --network none busybox true` against a berthd
+#           started for the benchmark (the stock `docker` CLI while the
+#           berth CLI has no container commands): create, attach, wait,
+#           start, exit, auto-remove, overlay2 mount and unmount
+#   runc    `runc run --bundle <b> <id>`: busybox rootfs as a plain
+#           directory, `runc spec`'s config with process ["true"], no
+#           terminal, and Docker's namespaces for --network none (pid, net,
+#           ipc, uts, mount; no cgroup namespace on a cgroup v1 host)
+#   dockerd, podman  the same `run --rm --network none busybox true`, when
+#           installed (dockerd only if it already runs on its default
+#           socket, with a busybox image); otherwise named as skipped
+# Each case: 2 warm-up runs, then RUNS (default 15) timed runs. Prints each
+# sample, the medians and spreads, and the ratio. Asserts nothing.
+#
+#   bench/run-vs-runc.sh [BUILD_DIR]        (default: build)
+#   RUNS=15 WORK=/var/tmp bench/run-vs-runc.sh build
+# Needs root, runc, the docker CLI, curl, python3.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/container-bench-lib.sh"
+bench_init "${1:-}" run
+runs=${RUNS:-15}
+
+echo "== berthd and busybox"
+bench_berthd
+echo "   client: $CLI_NAME CLI"
+
+echo "== runc bundle"
+bundle=$work/bundle
+mkdir -p "$bundle/rootfs"
+tar -C "$bundle/rootfs" -xf "$work/busybox.tar"
+(cd "$bundle" && runc spec)
+python3 - "$bundle/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["terminal"] = False
+c["process"]["args"] = ["true"]
+c["root"]["readonly"] = False
+cgroup_v2 = open("/proc/self/mountinfo").read().find(" /sys/fs/cgroup cgroup2 ") >= 0
+ns = ["pid", "network", "ipc", "uts", "mount"] + (["cgroup"] if cgroup_v2 else [])
+c["linux"]["namespaces"] = [{"type": t} for t in ns]
+json.dump(c, open(p, "w"), indent=2)
+PY
+runc_run() { runc run --bundle "$bundle" "berth-bench-$$-$1" </dev/null; }
+
+results=$work/results
+: >"$results"
+have_dockerd=0
+if command -v dockerd >/dev/null && docker -H unix:///var/run/docker.sock image inspect busybox >/dev/null 2>&1; then
+    have_dockerd=1
+fi
+have_podman=0
+if command -v podman >/dev/null && podman image exists busybox 2>/dev/null; then
+    have_podman=1
+fi
+
+for i in 1 2; do # warm-up: page cache, first mounts, cgroup creation
+    seconds cli run --rm --network none busybox true >/dev/null
+    seconds runc_run "warm$i" >/dev/null
+done
+for i in $(seq 1 "$runs"); do
+    b=$(seconds cli run --rm --network none busybox true)
+    r=$(seconds runc_run "$i")
+    echo "berth $b" >>"$results"
+    echo "runc $r" >>"$results"
+    line="   run $i: berth ${b}s  runc ${r}s"
+    if [ $have_dockerd -eq 1 ]; then
+        d=$(seconds docker -H unix:///var/run/docker.sock run --rm --network none busybox true)
+        echo "dockerd $d" >>"$results"
+        line+="  dockerd ${d}s"
+    fi
+    if [ $have_podman -eq 1 ]; then
+        p=$(seconds podman run --rm --network none busybox true)
+        echo "podman $p" >>"$results"
+        line+="  podman ${p}s"
+    fi
+    echo "$line"
+done
+
+leftover=$(cli ps -aq | wc -l)
+echo "== medians of $runs runs ($(nproc) CPUs, $(uname -r), $(runc --version | head -1))"
+printf '   %-8s %9s %17s\n' tool median spread
+for t in berth runc dockerd podman; do
+    if grep -q "^$t " "$results"; then
+        printf '   %-8s %8.3fs %17s\n' "$t" "$(awk -v t=$t '$1 == t { print $2 }' "$results" | median)" \
+            "$(awk -v t=$t '$1 == t { print $2 }' "$results" | spread)"
+    else
+        echo "   $t   not installed or not running (or has no busybox image): skipped"
+    fi
+done
+b=$(awk '$1 == "berth" { print $2 }' "$results" | median)
+r=$(awk '$1 == "runc" { print $2 }' "$results" | median)
+echo "   ratio berth/runc: $(awk -v a="$b" -v b="$r" 'BEGIN { printf "%.2f", a / b }') (target <= 1.5)"
+echo "   containers left behind by run --rm: $leftover"
+echo "== raw samples"
+cat "$results"
