@@ -208,7 +208,8 @@ s_pause() {
     dk_ok ps -q --filter status=paused
     assert_eq "${id:0:12}" "$OUT" "ps --filter status=paused"
     dk_fails exec "$P-pz" true
-    assert_icontains "$OUT" "Error response from daemon: Container $id is paused, unpause the container before exec" \
+    # dockerd names the container as the client typed it.
+    assert_icontains "$OUT" "Error response from daemon: Container $P-pz is paused, unpause the container before exec" \
         "exec into a paused container"
     dk_fails pause "$P-pz"
     assert_icontains "$OUT" "container $id is already paused" "pause of a paused container"
