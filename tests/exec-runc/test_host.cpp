@@ -54,7 +54,9 @@ void h_metric(const berth_host *, const char *, double) {}
 
 } // namespace
 
-TestHost::TestHost(const std::string &plugin_path, const std::string &run_dir) : run_dir_(run_dir) {
+TestHost::TestHost(const std::string &plugin_path, const std::string &run_dir,
+                   const std::string &config_json)
+    : run_dir_(run_dir) {
     wrap.self = this;
     host.struct_size = sizeof(berth_host);
     host.abi_minor = BERTH_ABI_MINOR;
@@ -80,7 +82,7 @@ TestHost::TestHost(const std::string &plugin_path, const std::string &run_dir) :
     desc_ = entry();
     ops_ = static_cast<const berth_exec_ops *>(desc_->drivers[0].ops);
     berth_call call;
-    if (desc_->init(&host, "{}", &inst_, &call) != BERTH_OK)
+    if (desc_->init(&host, config_json.c_str(), &inst_, &call) != BERTH_OK)
         throw std::runtime_error("init: " + call.message);
 }
 

@@ -25,7 +25,9 @@ struct Event {
 
 class TestHost {
 public:
-    TestHost(const std::string &plugin_path, const std::string &run_dir);
+    // config_json: the plugin's daemon.json section, as init receives it.
+    TestHost(const std::string &plugin_path, const std::string &run_dir,
+             const std::string &config_json = "{}");
     ~TestHost();  // fini + dlclose
     const berth_exec_ops *ops() const { return ops_; }
     berth_instance *instance() const { return inst_; }
