@@ -145,8 +145,9 @@ void VolumeService::load() {
 }
 
 Volume VolumeService::ensure(const std::string &requested, const std::string &driver_in,
-                             std::optional<StringMap> labels, std::optional<StringMap> options) {
+                             std::optional<StringMap> labels, std::optional<StringMap> options, bool *created) {
     std::lock_guard lock(mu_);
+    if (created) *created = false;
     std::string name = requested;
     if (name.empty()) {
         name = anonymous_name();
@@ -158,7 +159,9 @@ Volume VolumeService::ensure(const std::string &requested, const std::string &dr
         throw NotFound("create " + name + ": error looking up volume plugin " + driver + ": plugin \"" + driver +
                        "\" not found");
     if (auto it = volumes_.find(name); it != volumes_.end()) return it->second.volume;
-    return make_volume_locked(name, driver, std::move(labels), std::move(options));
+    auto v = make_volume_locked(name, driver, std::move(labels), std::move(options));
+    if (created) *created = true;
+    return v;
 }
 
 Volume VolumeService::make_volume_locked(const std::string &name, const std::string &driver,
@@ -248,13 +251,20 @@ void VolumeService::reference(const std::string &name, const std::string &contai
     entry_locked(name).users.insert(container_id);
 }
 
-void VolumeService::dereference(const std::string &name, const std::string &container_id) {
+void VolumeService::dereference(const std::string &name, const std::string &container_id, bool remove_if_anonymous) {
     std::lock_guard lock(mu_);
     auto it = volumes_.find(name);
     if (it == volumes_.end()) return;
     Entry &e = it->second;
     e.users.erase(container_id);
     if (e.active.erase(container_id) && e.active.empty()) unmount_locked(e);
+    if (!remove_if_anonymous || !e.volume.anonymous() || !e.users.empty()) return;
+    try {
+        delete_locked(name);
+    } catch (const std::exception &ex) {
+        // The container goes regardless, as with dockerd; prune can retry.
+        spdlog::warn("volumes: could not remove anonymous volume {}: {}", name, ex.what());
+    }
 }
 
 fs::path VolumeService::acquire(const std::string &name, const std::string &container_id) {

@@ -51,8 +51,11 @@ public:
     // name "" makes an anonymous volume (64 hex, label
     // com.docker.volume.anonymous=""). driver "" means "local". Throws
     // InvalidArgument (bad name or options), NotFound (unknown driver).
+    // *created (when given) tells whether this call made it: only a fresh
+    // volume gets the image's content (copy_up).
     Volume ensure(const std::string &name, const std::string &driver = kLocalDriver,
-                  std::optional<StringMap> labels = std::nullopt, std::optional<StringMap> options = std::nullopt);
+                  std::optional<StringMap> labels = std::nullopt, std::optional<StringMap> options = std::nullopt,
+                  bool *created = nullptr);
 
     // Throws NotFound "get <name>: no such volume".
     Volume get(const std::string &name) const;
@@ -67,8 +70,11 @@ public:
 
     // Throws NotFound for an unknown volume.
     void reference(const std::string &name, const std::string &container_id);
-    // Also ends an active hold (release) the container still has.
-    void dereference(const std::string &name, const std::string &container_id);
+    // Also ends an active hold (release) the container still has. With
+    // remove_if_anonymous (`docker rm -v`, `run --rm`), an anonymous volume
+    // nobody else references is deleted too; named volumes always stay.
+    // Unknown names are ignored.
+    void dereference(const std::string &name, const std::string &container_id, bool remove_if_anonymous = false);
     // Host path to bind into the container (<volume>/_data). Mounts an
     // options volume when it is its first active user. Acquiring twice for
     // one container counts once. Throws NotFound, InternalError (mount).

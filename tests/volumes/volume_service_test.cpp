@@ -294,3 +294,30 @@ TEST(VolumeService, SizeCountsTheDataDirectory) {
     write_text(v.mountpoint / "a", "12345");
     EXPECT_EQ(svc.size("sized"), 5);
 }
+
+TEST(VolumeService, EnsureSaysWhetherItCreated) {
+    TestDir dir;
+    VolumeService svc(dir.path());
+    bool created = false;
+    svc.ensure("fresh", "local", std::nullopt, std::nullopt, &created);
+    EXPECT_TRUE(created);
+    svc.ensure("fresh", "local", std::nullopt, std::nullopt, &created);
+    EXPECT_FALSE(created);
+}
+
+TEST(VolumeService, RmDashVRemovesOnlyUnsharedAnonymousVolumes) {
+    TestDir dir;
+    VolumeService svc(dir.path());
+    const auto anon = svc.ensure("");
+    const auto shared_anon = svc.ensure("");
+    svc.ensure("named");
+    for (const auto &n : {anon.name, shared_anon.name, std::string("named")}) svc.reference(n, "c1");
+    svc.reference(shared_anon.name, "c2");
+    for (const auto &n : {anon.name, shared_anon.name, std::string("named")}) svc.dereference(n, "c1", true);
+    EXPECT_FALSE(svc.find(anon.name));
+    EXPECT_FALSE(fs::exists(anon.mountpoint));
+    EXPECT_TRUE(svc.find(shared_anon.name)); // c2 still uses it
+    EXPECT_TRUE(svc.find("named"));          // named volumes outlive rm -v
+    svc.dereference(shared_anon.name, "c2", false);
+    EXPECT_TRUE(svc.find(shared_anon.name)); // plain rm keeps anonymous volumes
+}
