@@ -104,27 +104,36 @@ RuntimeOutput run_runtime(const std::string &runtime, const std::vector<std::str
     return r;
 }
 
-std::string default_runtime_path() {
-    for (const char *p : {"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc"})
-        if (access(p, X_OK) == 0) return p;
-    return "runc";
-}
+namespace {
 
-bool runtime_available(const std::string &runtime) {
-    if (runtime.empty()) return false;
-    if (runtime.find('/') != std::string::npos) return access(runtime.c_str(), X_OK) == 0;
+// name as an executable path: itself when it has a '/', else the first
+// match on PATH (run_runtime execs without a PATH search). "" if none.
+std::string executable_path(const std::string &name) {
+    if (name.empty()) return {};
+    if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
     const char *path = std::getenv("PATH");
     std::istringstream dirs(path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
     std::string dir;
     while (std::getline(dirs, dir, ':'))
-        if (!dir.empty() && access((dir + "/" + runtime).c_str(), X_OK) == 0) return true;
-    return false;
+        if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
+    return {};
 }
+
+} // namespace
+
+std::string default_runtime_path() {
+    for (const char *p : {"/usr/sbin/runc", "/usr/bin/runc"})
+        if (access(p, X_OK) == 0) return p;
+    std::string found = executable_path("runc");
+    return found.empty() ? "runc" : found;
+}
+
+bool runtime_available(const std::string &runtime) { return !executable_path(runtime).empty(); }
 
 std::string runtime_features(const std::string &runtime) {
     if (!runtime_available(runtime))
         throw sdk::error(BERTH_E_PREREQ, "runtime " + runtime + " is not installed");
-    RuntimeOutput r = run_runtime(runtime, {}, {"features"});
+    RuntimeOutput r = run_runtime(executable_path(runtime), {}, {"features"});
     if (r.status == 127) throw sdk::error(BERTH_E_PREREQ, r.message());
     // Runtimes older than the command (runc < 1.1) answer "No help topic".
     if (!r.ok())

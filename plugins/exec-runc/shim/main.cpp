@@ -3,6 +3,8 @@
 // berthd never touches the container, becomes the child subreaper so it
 // reaps the container's init after the runtime exits, and then serves the
 // container's control socket (see protocol.hpp) until delete or shutdown.
+// When given a log driver library it hosts that driver too (log_driver.hpp),
+// so the container's output is logged while berthd is down.
 #include "options.hpp"
 #include "server.hpp"
 

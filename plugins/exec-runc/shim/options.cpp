@@ -15,8 +15,12 @@ bool parse_options(int argc, char **argv, Options &o, std::string &err) {
     };
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--terminal" || a == "--open-stdin" || a == "--stdin-once") {
-            (a == "--terminal" ? o.terminal : a == "--open-stdin" ? o.open_stdin : o.stdin_once) = true;
+        bool *flag = a == "--terminal"     ? &o.terminal
+                     : a == "--open-stdin" ? &o.open_stdin
+                     : a == "--stdin-once" ? &o.stdin_once
+                                           : nullptr;
+        if (flag != nullptr) {
+            *flag = true;
             continue;
         }
         if (i + 1 >= argc) {
