@@ -1,6 +1,8 @@
 // server.hpp — berth-shim's life after daemonising: create the container
 // through the runtime, hold its stdio, serve the control socket, record the
 // exit. Single-threaded poll loop: one process per container must stay tiny.
+// Defined in server.cpp (lifecycle, exits, the loop), server_stdio.cpp
+// (pipes, pty, copying, logging) and server_requests.cpp (the socket).
 #pragma once
 
 #include "log_driver.hpp"
