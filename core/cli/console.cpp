@@ -16,7 +16,10 @@ Console Console::standard() {
     c.out_is_terminal = ::isatty(STDOUT_FILENO) == 1;
     c.in_is_terminal = ::isatty(STDIN_FILENO) == 1;
     winsize size{};
-    if (c.out_is_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0) c.width = size.ws_col;
+    if (c.out_is_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0) {
+        c.width = size.ws_col;
+        c.height = size.ws_row;
+    }
     return c;
 }
 

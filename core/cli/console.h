@@ -19,6 +19,8 @@ struct Console {
     bool in_is_terminal = false;
     // Terminal columns, 0 when unknown; progress bars need more than 110.
     unsigned width = 0;
+    // Terminal rows, 0 when unknown; sent to containers with a tty.
+    unsigned height = 0;
 
     // The process's stdin/stdout/stderr, with isatty() and the window size.
     static Console standard();

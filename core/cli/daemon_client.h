@@ -53,6 +53,8 @@ public:
     explicit DaemonClient(ClientConfig config);
 
     const DaemonAddress& address() const noexcept { return config_.address; }
+    // For connections DaemonClient does not make itself (raw_http.h).
+    const ClientConfig& config() const noexcept { return config_; }
 
     // One request on a fresh connection. A non-empty body gets
     // Content-Type: application/json unless headers already name a type.

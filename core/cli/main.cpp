@@ -25,6 +25,9 @@ void add_commands(CLI::App& app, CliContext& ctx) {
     add_plugin_command(app, ctx);
     add_image_command(app, ctx);
     add_image_shortcuts(app, ctx);
+    add_container_command(app, ctx);
+    add_container_shortcuts(app, ctx);
+    add_volume_command(app, ctx);
     add_login_command(app, ctx);
     add_logout_command(app, ctx);
 }

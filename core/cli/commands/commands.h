@@ -12,6 +12,10 @@ void add_plugin_command(CLI::App& app, CliContext& ctx);
 // `berth image` and its top-level shortcuts (pull, push, images, rmi, ...).
 void add_image_command(CLI::App& app, CliContext& ctx);
 void add_image_shortcuts(CLI::App& app, CliContext& ctx);
+// `berth container` and its top-level shortcuts (run, ps, exec, ...).
+void add_container_command(CLI::App& app, CliContext& ctx);
+void add_container_shortcuts(CLI::App& app, CliContext& ctx);
+void add_volume_command(CLI::App& app, CliContext& ctx);
 void add_login_command(CLI::App& app, CliContext& ctx);
 void add_logout_command(CLI::App& app, CliContext& ctx);
 

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "daemon_client.h"
+
+// One HTTP exchange on a plain socket that the caller keeps after the reply
+// head: the shape of the Engine API's hijacked attach/exec streams (101 or
+// 200, then a bare two-way pipe) and of `wait`, whose 200 head comes at once
+// while the body comes when the container exits. DaemonClient cannot serve
+// these because it only returns once the body is complete.
+//
+// TLS daemons are not supported here yet (CliError).
+namespace berth::cli {
+
+class RawHttpConnection {
+public:
+    // Connects, sends the request and reads the reply head. Throws
+    // ConnectionError / TransportError as DaemonClient does.
+    RawHttpConnection(const ClientConfig& config, std::string_view method, std::string_view target,
+                      std::string_view body, const HttpHeaders& headers);
+    ~RawHttpConnection();
+    RawHttpConnection(const RawHttpConnection&) = delete;
+    RawHttpConnection& operator=(const RawHttpConnection&) = delete;
+
+    int status() const { return response_.status; }
+    const HttpResponse& head() const { return response_; }
+    int fd() const { return fd_; }
+
+    // Bytes read past the head while looking for its end; a hijacked stream
+    // must process these before reading the socket again.
+    std::string take_buffered();
+
+    // The rest of a normal (non-hijacked) body, de-chunked when the reply is
+    // chunked; for `wait` and for error replies.
+    std::string read_body();
+
+    // Half-close: the daemon sees EOF on the container's stdin.
+    void close_write();
+    void close();
+
+private:
+    int fd_ = -1;
+    std::string buffered_;
+    HttpResponse response_;
+    std::string address_text_;
+};
+
+// The hijack request headers docker sends for attach and exec start.
+HttpHeaders upgrade_headers();
+
+}  // namespace berth::cli
