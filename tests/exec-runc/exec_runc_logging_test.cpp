@@ -1,7 +1,7 @@
 // berth-shim hosting the json-file log driver (the built log-json plugin):
 // lines with their stream, long lines cut into 16 KiB parts, a pty logged
-// as stdout, a library that does not load failing create, and output
-// drained when nobody reads it.
+// as stdout, a library that does not load failing create, output drained
+// when nobody reads it, and logging with no plugin instance (berthd down).
 #include "exec_runc_fixture.hpp"
 
 using namespace exec_runc_test;
@@ -100,4 +100,29 @@ TEST_F(ExecRunc, OutputIsDrainedWithoutReaders) {
     start("noisy");
     EXPECT_EQ(wait("noisy"), 0);
     remove("noisy");
+}
+
+// The shim logs by itself: with no plugin instance at all (berthd down),
+// output still reaches the log file.
+TEST_F(ExecRunc, LoggingGoesOnWhileTheDaemonIsDown) {
+    const std::string log_path = dir_ + "/down-json.log";
+    Pipe in;
+    create("down", {"sh", "-c", "read x; echo got-$x"}, pipes_stdio(in.r, -1, -1), json_file_log(log_path));
+    start("down");
+    host_.reset();
+    // Only now does the container print anything.
+    ASSERT_EQ(write(in.w, "late\n", 5), 5);
+    in.close_w();
+    const std::string exit_file = ctr_dir("down") + "/exit";
+    for (int i = 0; i < 200 && !fs::exists(exit_file); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(fs::exists(exit_file)) << "the container did not finish";
+    EXPECT_EQ(stream_text(log_entries(log_path), "stdout"), "got-late\n");
+    host_ = std::make_unique<TestHost>(EXEC_RUNC_PLUGIN, dir_ + "/run");
+    berth_call call;
+    ASSERT_EQ(host_->ops()->restore(host_->instance(), &call, ids_["down"].c_str(), options_["down"].c_str()),
+              BERTH_OK)
+        << call.message;
+    EXPECT_EQ(wait("down"), 0);
+    remove("down");
 }
