@@ -88,7 +88,9 @@ void VolumeService::load() {
     for (fs::directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
         std::error_code dir_ec;
-        if (!it->is_directory(dir_ec)) continue; // dockerd's metadata.db and the like
+        // Real directories only: dockerd's metadata.db and the like are
+        // files, and a symlink would point a volume outside the data root.
+        if (!it->is_directory(dir_ec) || it->is_symlink(dir_ec)) continue;
         const fs::path dir = it->path();
         if (name.rfind(kTrashPrefix, 0) == 0) {
             try {

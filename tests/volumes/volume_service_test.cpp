@@ -256,6 +256,9 @@ TEST(VolumeService, LoadSkipsBrokenRecordsAndSweepsInterruptedWork) {
     fs::create_directories(root / ".trash-0123" / "_data");
     // dockerd's bolt database is a file, not a volume.
     write_text(root / "metadata.db", "bolt");
+    // A symlink would make a volume of a directory outside the data root.
+    fs::create_directories(dir.path() / "elsewhere" / "_data");
+    fs::create_directory_symlink(dir.path() / "elsewhere", root / "linked");
 
     VolumeService svc(dir.path());
     ASSERT_EQ(svc.load_errors().size(), 1u);
@@ -271,6 +274,7 @@ TEST(VolumeService, LoadSkipsBrokenRecordsAndSweepsInterruptedWork) {
     EXPECT_FALSE(svc.get("fromdockerd").labels);
     EXPECT_FALSE(fs::exists(root / ".trash-0123"));
     EXPECT_TRUE(svc.find("good"));
+    EXPECT_FALSE(svc.find("linked"));
     EXPECT_EQ(svc.list().size(), 3u);
 }
 
