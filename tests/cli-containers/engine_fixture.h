@@ -22,6 +22,20 @@
 // output and a pipe for stdin. Routes are "METHOD /path" (query and API
 // version stripped); each may answer differently on each call.
 class EngineTest : public ::testing::Test {
+public:
+    static EngineReply json_reply(std::string body, int status = 200) {
+        EngineReply r;
+        r.status = status;
+        r.body = std::move(body);
+        return r;
+    }
+    static EngineReply no_content() {
+        EngineReply r;
+        r.status = 204;
+        r.content_type.clear();
+        return r;
+    }
+
 protected:
     EngineTest()
         : config_env_("BERTH_CONFIG", dir_.path().string()),
@@ -58,19 +72,6 @@ protected:
     }
     void on(const std::string& key, EngineReply reply) {
         on(key, [reply](const EngineRequest&) { return reply; });
-    }
-
-    static EngineReply json_reply(std::string body, int status = 200) {
-        EngineReply r;
-        r.status = status;
-        r.body = std::move(body);
-        return r;
-    }
-    static EngineReply no_content() {
-        EngineReply r;
-        r.status = 204;
-        r.content_type.clear();
-        return r;
     }
 
     // Makes stdin a pipe holding `data`, closed after it when `close_after`.

@@ -4,6 +4,8 @@
 #include "commands/container_commands.h"
 #include "stdcopy.h"
 
+#include <future>
+
 #include "engine_fixture.h"
 
 using namespace berth::cli;
@@ -109,11 +111,14 @@ TEST_F(RunFlow, RmWaitsForRemovalAndInteractiveSendsStdin) {
 
 TEST_F(RunFlow, TtyRunResizesAndDetachKeysLeaveTheContainerRunning) {
     on("POST /containers/create", created());
-    auto received = std::make_shared<std::string>();
+    // The CLI returns as soon as it detaches; the future waits for the fake
+    // to have read everything the CLI sent before closing.
+    auto received = std::make_shared<std::promise<std::string>>();
+    auto got = received->get_future();
     on("POST /containers/" + kId + "/attach", hijacked(
                                                    [received](int fd) {
                                                        send_bytes(fd, "/ # ");
-                                                       *received = read_until_eof(fd);
+                                                       received->set_value(read_until_eof(fd));
                                                    },
                                                    true));
     EngineReply wait;
@@ -134,7 +139,7 @@ TEST_F(RunFlow, TtyRunResizesAndDetachKeysLeaveTheContainerRunning) {
     EXPECT_EQ(run([&] { return run_run(ctx_, o); }), 0);
     EXPECT_EQ(out_.str(), "/ # ");
     EXPECT_EQ(err_.str(), "");
-    EXPECT_EQ(*received, "ls\n\x10x");
+    EXPECT_EQ(got.get(), "ls\n\x10x");
     const auto resize = find("POST /containers/" + kId + "/resize");
     ASSERT_NE(resize, nullptr);
     EXPECT_EQ(resize->query(), "h=24&w=80");
