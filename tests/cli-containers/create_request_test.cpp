@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -161,6 +162,11 @@ TEST(CreateRequest, VolumesSplitIntoBindsAndAnonymous) {
     const auto b = build(o).body;
     EXPECT_EQ(b["HostConfig"]["Binds"], json({"/src:/dst:ro", "data:/var/lib/data"}));
     EXPECT_EQ(b["Volumes"], json({{"/anon", json::object()}}));
+    // A ./relative host path is made absolute on the client, as docker does:
+    // the daemon would resolve it against its own working directory.
+    o.volumes = {"./data:/data"};
+    const std::string expected = (std::filesystem::current_path() / "data").string() + ":/data";
+    EXPECT_EQ(build(o).body["HostConfig"]["Binds"], json({expected}));
 }
 
 TEST(CreateRequest, MountFlag) {
