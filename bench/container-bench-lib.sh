@@ -39,7 +39,7 @@ bench_cleanup() {
         [ -z "$ids" ] || timeout 300 docker -H "unix://$sock" rm -f -v $ids >/dev/null 2>&1
     fi
     for p in $(pgrep -x berth-shim); do
-        tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | grep -q "^$work/" || continue
+        grep -q "^$work/" <<<"$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null)" || continue
         for c in $(ps -o pid= --ppid "$p"); do kill -KILL "$c" 2>/dev/null; done
         kill -KILL "$p" 2>/dev/null
     done

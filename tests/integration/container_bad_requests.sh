@@ -10,9 +10,20 @@ ct_setup
 P=br$$
 V=/v1.43
 
+# A failed expectation is recorded and the next request still goes out,
+# so one run lists every wrong reply; the test fails at the end.
+BR_FAILED=()
+soft() { # FUNCTION ARGS... — run an assertion function, recording a failure
+    (
+        set -e
+        "$@"
+    ) || BR_FAILED+=("${*: -1}")
+}
+
 # expect STATUS MESSAGE WHAT — the last api reply has STATUS, the JSON
 # content type and exactly MESSAGE; then berthd still answers /_ping.
-expect() {
+expect() { soft _expect "$@"; }
+_expect() {
     assert_status "$1" "$3"
     assert_eq application/json "$HTTP_CTYPE" "$3: Content-Type"
     local msg
@@ -23,7 +34,8 @@ expect() {
 
 # expect_prefix STATUS PREFIX WHAT — as expect, the message starting with
 # PREFIX (Go's JSON decoder wording differs from any C++ parser's).
-expect_prefix() {
+expect_prefix() { soft _expect_prefix "$@"; }
+_expect_prefix() {
     assert_status "$1" "$3"
     local msg
     msg=$(printf '%s' "$HTTP_BODY" | json_eval 'd["message"]')
@@ -157,4 +169,9 @@ for i in $(seq 1 30); do
 done
 still_serving "30 truncated create bodies"
 dk_ok ps -a -q
+if [ ${#BR_FAILED[@]} -gt 0 ]; then
+    echo "== ${#BR_FAILED[@]} wrong replies:"
+    printf '   %s\n' "${BR_FAILED[@]}"
+    exit 1
+fi
 echo PASS

@@ -55,7 +55,10 @@ _descendants() {
 _shims_of_test() {
     local p
     for p in $(pgrep -x berth-shim 2>/dev/null); do
-        tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | grep -q "^$T/" && echo "$p"
+        # A variable, not a pipe into grep -q: SIGPIPE under pipefail.
+        local args
+        args=$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null) || continue
+        grep -q "^$T/" <<<"$args" && echo "$p"
     done
 }
 
@@ -158,19 +161,35 @@ wait_status() { # CTR STATUS [SECS]
         _status_is "$1" "$2"
 }
 
-_logs_contain() { docker logs "$1" 2>&1 | grep -q -- "$2"; }
+# Not `docker logs | grep -q`: under pipefail, grep quitting early can fail
+# the pipeline with SIGPIPE.
+_logs_contain() {
+    local l
+    l=$(docker logs "$1" 2>&1) || return 1
+    grep -q -- "$2" <<<"$l"
+}
 
 wait_log() { # CTR TEXT [SECS]
-    wait_until "${3:-30}" "'$2' in the logs of $1 (logs: $(docker logs "$1" 2>&1 | tail -5))" \
-        _logs_contain "$1" "$2"
+    local i secs=${3:-30}
+    for ((i = 0; i < secs * 10; i++)); do
+        _logs_contain "$1" "$2" && return 0
+        sleep 0.1
+    done
+    fail "waited ${secs}s for '$2' in the logs of $1; status $(docker container inspect --format '{{.State.Status}}' "$1" 2>&1), logs:
+$(docker logs "$1" 2>&1 | tail -5)"
 }
 
 # section NAME FUNC — FUNC runs in a subshell with errexit, so a failed
 # assertion ends only this section. skip inside it (exit 77) marks it
 # skipped. Sections must not start daemons (the EXIT trap could not reap
 # them from the subshell).
+#
+# CT_SECTIONS="name1 name2" runs only those sections (when debugging).
 section() {
     local name=$1 fn=$2 rc=0
+    if [ -n "${CT_SECTIONS:-}" ] && [[ " $CT_SECTIONS " != *" $name "* ]]; then
+        return 0
+    fi
     note "section: $name"
     set +e
     (

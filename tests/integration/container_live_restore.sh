@@ -23,7 +23,7 @@ now_utc() { date -u +%Y-%m-%dT%H:%M:%S.%NZ; }
 shim_of() {
     local p
     for p in $(pgrep -x berth-shim); do
-        if tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | grep -qx -- "$1"; then
+        if grep -qx -- "$1" <<<"$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null)"; then
             echo "$p"
             return 0
         fi

@@ -131,15 +131,14 @@ s_memory() {
 }
 
 s_pids() {
-    # 40 background sleeps against a limit of 20: the forks past the limit
-    # fail, the shell (PID 1) survives, kills what it started with the
-    # builtin kill (no fork needed) and carries on.
+    # A fork bomb in a child shell against a limit of 20: its forks fail
+    # and it gives up (ash exits on a failed fork). PID 1 survives, kills
+    # the leftovers with kill -9 -1 (a builtin: no fork needed), and can
+    # fork again.
     dk_ok run -d "${NET[@]}" --pids-limit 20 --name "$P-bomb" busybox sh -c '
-        pids=""
-        i=0
-        while [ $i -lt 40 ]; do sleep 300 & pids="$pids $!"; i=$((i + 1)); done
-        echo spawned
-        kill $pids
+        sh -c "while :; do sleep 300 & done"
+        echo "bomb ended"
+        kill -9 -1
         wait
         echo survived
         sleep 300'
@@ -150,6 +149,9 @@ s_pids() {
     assert_eq true "$(ci '{{.State.Running}}' "$P-bomb")" "the container survives the fork bomb"
     dk_ok exec "$P-bomb" echo alive
     assert_eq alive "$OUT" "exec after the fork bomb"
+    dk_ok top "$P-bomb"
+    # ash execs its last command: PID 1 is now `sleep 300`, alone.
+    assert_eq 2 "$(wc -l <<<"$OUT")" "docker top after the clean-up: a header and PID 1"
 }
 
 s_read_only() {
