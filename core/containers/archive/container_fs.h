@@ -18,6 +18,8 @@ struct ContainerFs {
     std::string rootfs;      // host path of the mounted rootfs (valid while this lives)
     bool running = false;
     bool paused = false;
+    // HostConfig.ReadonlyRootfs: docker cp into it is refused (403).
+    bool readonly_rootfs = false;
     // The RW layer's changes against the image as a tar (the storage
     // driver's diff), written to out_fd; throws on failure.
     std::function<void(int out_fd)> write_diff_tar;
