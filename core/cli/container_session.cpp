@@ -93,7 +93,8 @@ PumpOutcome run_session(const CliContext& ctx, RawHttpConnection& connection, co
     std::optional<RawTerminal> raw;
     if (options.tty && options.stdin_attached && ctx.console.in_is_terminal) raw.emplace(ctx.console.in_fd);
 
-    if (options.tty) send_resize(ctx, options.resize_base, ctx.console.height, ctx.console.width);
+    if (options.tty && ctx.console.out_is_terminal)
+        send_resize(ctx, options.resize_base, ctx.console.height, ctx.console.width);
 
     StreamPumpOptions pump;
     pump.tty = options.tty;

@@ -320,12 +320,21 @@ TEST_F(RunFlow, AttachRefusesStoppedAndDetachPrintsTheEscapeError) {
        json_reply(json({{"Id", kId}, {"State", {{"Running", true}}}, {"Config", {{"Tty", true}, {"OpenStdin", true}}}})
                       .dump()));
     on("POST /containers/" + kId + "/attach", hijacked([](int fd) { read_until_eof(fd); }, true));
+    on("POST /containers/" + kId + "/resize", json_reply(""));
     give_stdin("\x10\x11", false);
+    ctx_.console.out_is_terminal = true;
+    ctx_.console.height = 24;
+    ctx_.console.width = 80;
     EXPECT_EQ(run([&] { return run_attach(ctx_, {"web", "", false, true}); }), 1);
     EXPECT_EQ(err_.str(), "read escape sequence\n");
     const auto attach = find("POST /containers/" + kId + "/attach");
     ASSERT_NE(attach, nullptr);
     EXPECT_EQ(attach->query(), "stream=1&stdin=1&stdout=1&stderr=1");
+    // docker's attach resizes to one larger, then to the real size.
+    std::vector<std::string> resizes;
+    for (const auto& r : engine_.requests())
+        if (r.path() == "/containers/" + kId + "/resize") resizes.push_back(r.query());
+    EXPECT_EQ(resizes, (std::vector<std::string>{"h=25&w=81", "h=24&w=80"}));
 }
 
 TEST_F(RunFlow, ExecCreatesStartsHijackedAndReturnsTheExitCode) {

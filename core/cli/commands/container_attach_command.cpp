@@ -37,6 +37,10 @@ int run_attach(const CliContext& ctx, const AttachOptions& options) {
     session.kill_target = id;
     const auto signals = session_signals(session);
     auto attach = open_attach(ctx, id, {in, true, true, options.detach_keys});
+    // As docker: first a size one larger, so the size the session then sends
+    // is a real change and the program in the container redraws its screen.
+    if (tty && ctx.console.out_is_terminal && ctx.console.width > 0)
+        send_resize(ctx, session.resize_base, ctx.console.height + 1, ctx.console.width + 1);
     if (run_session(ctx, *attach, session, signals.get()) == PumpOutcome::Detached)
         throw CliError("read escape sequence");
     return read_wait_status(*wait, *ctx.console.err);
