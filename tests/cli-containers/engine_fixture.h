@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -96,12 +97,11 @@ protected:
         }
     }
 
-    const EngineRequest* find(const std::string& line) const {
-        static thread_local std::vector<EngineRequest> all;
-        all = engine_.requests();
-        for (const auto& r : all)
-            if (r.method + " " + r.path() == line) return &r;
-        return nullptr;
+    // The first request with this "METHOD /path", if any arrived.
+    std::optional<EngineRequest> find(const std::string& line) const {
+        for (const auto& r : engine_.requests())
+            if (r.method + " " + r.path() == line) return r;
+        return std::nullopt;
     }
 
     TempDir dir_;

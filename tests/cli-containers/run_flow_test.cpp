@@ -141,10 +141,10 @@ TEST_F(RunFlow, TtyRunResizesAndDetachKeysLeaveTheContainerRunning) {
     EXPECT_EQ(err_.str(), "");
     EXPECT_EQ(got.get(), "ls\n\x10x");
     const auto resize = find("POST /containers/" + kId + "/resize");
-    ASSERT_NE(resize, nullptr);
+    ASSERT_TRUE(resize);
     EXPECT_EQ(resize->query(), "h=24&w=80");
     EXPECT_EQ(json::parse(engine_.requests()[0].body)["HostConfig"]["ConsoleSize"], json({24, 80}));
-    EXPECT_EQ(find("POST /containers/" + kId + "/kill"), nullptr);
+    EXPECT_FALSE(find("POST /containers/" + kId + "/kill"));
 }
 
 TEST_F(RunFlow, CustomDetachKeysAreSentAndHonoured) {
@@ -185,7 +185,7 @@ TEST_F(RunFlow, SignalsAreForwardedWithKill) {
     on("POST /containers/" + kId + "/kill", no_content());
     EXPECT_EQ(run([&] { return run_run(ctx_, run_options()); }), 138);
     const auto kill = find("POST /containers/" + kId + "/kill");
-    ASSERT_NE(kill, nullptr);
+    ASSERT_TRUE(kill);
     EXPECT_EQ(kill->query(), "signal=USR1");
     EXPECT_EQ(out_.str(), "bye\n");
 }
@@ -328,7 +328,7 @@ TEST_F(RunFlow, AttachRefusesStoppedAndDetachPrintsTheEscapeError) {
     EXPECT_EQ(run([&] { return run_attach(ctx_, {"web", "", false, true}); }), 1);
     EXPECT_EQ(err_.str(), "read escape sequence\n");
     const auto attach = find("POST /containers/" + kId + "/attach");
-    ASSERT_NE(attach, nullptr);
+    ASSERT_TRUE(attach);
     EXPECT_EQ(attach->query(), "stream=1&stdin=1&stdout=1&stderr=1");
     // docker's attach resizes to one larger, then to the real size.
     std::vector<std::string> resizes;
