@@ -118,7 +118,7 @@ Response get_archive(const ContainerFsProvider &provider, Request &req) {
     return r;
 }
 
-Response put_archive(const ContainerFsProvider &provider, Request &req) {
+Response extract_archive(const ContainerFsProvider &provider, Request &req) {
     const auto path = required_path(req);
     const auto &ref = req.params["id"];
     const auto fs = provider(ref);
@@ -157,6 +157,35 @@ Response put_archive(const ContainerFsProvider &provider, Request &req) {
     }
     if (auto e = body.finish(); !e.empty()) throw ApiError(400, "reading the archive: " + e);
     return Response::empty(200);
+}
+
+// A refusal sent while the client is still sending its tar reaches it only
+// if the body is read: the server closes the connection after a streamed
+// request, and a client still writing would see a broken pipe instead of
+// the message (moby's server drains the body too). Bounded, so a huge
+// refused upload is cut off rather than read to its end.
+void drain_body(Request &req) {
+    constexpr size_t kMaxDrain = size_t(256) << 20;
+    char buf[1 << 16];
+    size_t drained = 0;
+    try {
+        while (drained < kMaxDrain) {
+            const size_t n = req.body_reader(buf, sizeof buf);
+            if (n == 0) break;
+            drained += n;
+        }
+    } catch (const std::exception &) {
+        // The connection failed: nobody is left to read the reply anyway.
+    }
+}
+
+Response put_archive(const ContainerFsProvider &provider, Request &req) {
+    try {
+        return extract_archive(provider, req);
+    } catch (...) {
+        if (req.body_reader) drain_body(req);
+        throw;
+    }
 }
 
 Response export_rootfs(const ContainerFsProvider &provider, Request &req) {

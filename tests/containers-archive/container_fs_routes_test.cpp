@@ -46,6 +46,7 @@ protected:
     std::string diff_tar = test::TarBuilder().file("added.txt", "new").bytes();
     std::vector<std::string> calls; // pause/resume, in order
     int provided = 0;
+    std::shared_ptr<std::string> unread_body; // what the last streamed request left unread
 
     ContainerFsRoutesTest() {
         ctr.id = std::string(64, 'c');
@@ -75,6 +76,7 @@ protected:
         req.target = target;
         if (stream_body) {
             auto left = std::make_shared<std::string>(body);
+            unread_body = left;
             req.body_reader = [left](char *buf, size_t len) {
                 const size_t n = std::min(len, left->size());
                 std::memcpy(buf, left->data(), n);
@@ -187,6 +189,9 @@ TEST_F(ContainerFsRoutesTest, PutErrors) {
     r = call("PUT", "/containers/web/archive?path=/dir", tar, true);
     EXPECT_EQ(r.status, 403);
     EXPECT_EQ(message(r), "container rootfs is marked read-only");
+    // The refused tar was read anyway, so the client, still sending it,
+    // gets to read the refusal.
+    EXPECT_TRUE(unread_body->empty());
 }
 
 TEST_F(ContainerFsRoutesTest, CopyUidGidOwnsFilesByTheContainersUser) {
