@@ -55,9 +55,12 @@ std::string image_column(const nlohmann::json& c, bool trunc) {
     if (!trunc) return image;
     const std::string image_id = field_or(c, "ImageID", "");
     if (!image_id.empty() && truncate_id(image_id) == truncate_id(image)) return truncate_id(image);
-    // A name with a digest shows without it, as docker's formatter trims it.
-    if (const auto at = image.find('@'); at != std::string::npos) return image.substr(0, at);
-    return image;
+    // reference.FamiliarString of the name: Docker Hub's prefix goes, and a
+    // digest is trimmed (the tag, if any, stays).
+    std::string shown = image.substr(0, image.find('@'));
+    for (const std::string prefix : {"docker.io/library/", "docker.io/"})
+        if (shown.rfind(prefix, 0) == 0) return shown.substr(prefix.size());
+    return shown;
 }
 
 std::string names_column(const nlohmann::json& c, bool trunc) {

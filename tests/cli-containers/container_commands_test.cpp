@@ -175,6 +175,20 @@ TEST_F(ContainerCommands, PsNoTruncKeepsIdsCommandsAndLinks) {
     EXPECT_EQ(out_.str(), id + "|\"a very long command line indeed\"|web,other/alias\n");
 }
 
+TEST(ContainerList, ImageColumnIsFamiliar) {
+    const json containers = json::parse(R"([
+        {"Image":"docker.io/library/nginx:1.25@sha256:abc","ImageID":"sha256:111"},
+        {"Image":"sha256:2222222222229999","ImageID":"sha256:2222222222229999"},
+        {"Image":"localhost:5000/app@sha256:def","ImageID":"sha256:333"},
+        {"Image":""}])");
+    const auto rows = container_rows(containers, {false}, 0);
+    EXPECT_EQ(rows[0]["Image"], "nginx:1.25");
+    EXPECT_EQ(rows[1]["Image"], "222222222222");
+    EXPECT_EQ(rows[2]["Image"], "localhost:5000/app");
+    EXPECT_EQ(rows[3]["Image"], "<no image>");
+    EXPECT_EQ(container_rows(containers, {true}, 0)[0]["Image"], "docker.io/library/nginx:1.25@sha256:abc");
+}
+
 TEST(ContainerList, DisplayablePortsGroupsRanges) {
     const json ports = json::parse(R"([
         {"IP":"0.0.0.0","PrivatePort":8001,"PublicPort":8001,"Type":"tcp"},
