@@ -96,7 +96,7 @@ ct_cleanup() {
         fi
     fi
     for p in $(_shims_of_test); do
-        echo "clean-up: berth-shim $p was still running; deleting its container" >&2
+        echo "clean-up: berth-shim $p was still running ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-200)); deleting its container" >&2
         _reap_shim "$p"
     done
     set -e
