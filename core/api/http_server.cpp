@@ -65,6 +65,9 @@ public:
         const size_t n = stream_.read_some(net::buffer(buf, len), ec);
         return ec ? 0 : n;
     }
+    void shutdown_read() override {
+        ::shutdown(beast::get_lowest_layer(stream_).native_handle(), SHUT_RD);
+    }
     void finish() {
         beast::error_code ec;
         if (chunked_ && ok_) net::write(stream_, http::make_chunk_last(), ec);

@@ -47,6 +47,11 @@ public:
     virtual bool write(std::string_view data) = 0;
     // Read raw bytes from the client (hijacked connections only); 0 = EOF.
     virtual size_t read_some(char *buf, size_t len) = 0;
+    // Make a read_some blocked in another thread return 0 (the handler is
+    // done with the client's input and must join that thread before it
+    // returns). Plain sockets only: a TLS stream cannot be read and written
+    // from two threads, so attach over TLS takes no stdin (documented).
+    virtual void shutdown_read() {}
 };
 
 struct Response {

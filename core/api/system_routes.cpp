@@ -2,6 +2,7 @@
 
 #include "api/api_version.h"
 #include "daemon/host_facts.h"
+#include "containers/service/container_service.h"
 #include "images/image_service.h"
 
 #include <berth/storage.h>
@@ -95,12 +96,14 @@ json info_json(daemon::DaemonContext &ctx, const daemon::HostFacts &facts) {
     runtimes["runc"] = {{"path", "runc"}};
     for (const auto &[name, spec] : cfg.runtimes) runtimes[name] = json::parse(spec);
 
+    containers::ContainerService::Counts counts;
+    if (ctx.containers) counts = ctx.containers->counts();
     return {
         {"ID", ctx.engine_id},
-        {"Containers", 0},
-        {"ContainersRunning", 0},
-        {"ContainersPaused", 0},
-        {"ContainersStopped", 0},
+        {"Containers", counts.total},
+        {"ContainersRunning", counts.running},
+        {"ContainersPaused", counts.paused},
+        {"ContainersStopped", counts.stopped},
         {"Images", ctx.images ? ctx.images->images().list().size() : 0},
         {"Driver", ctx.storage.driver},
         {"DriverStatus", driver_status(ctx)},

@@ -2,10 +2,12 @@
 
 #include "api/api_version.h"
 #include "api/http_server.h"
+#include "api/container_routes.h"
 #include "api/image_routes.h"
 #include "api/plugin_routes.h"
 #include "api/router.h"
 #include "api/system_routes.h"
+#include "containers/service/container_service.h"
 #include "daemon/daemon_context.h"
 #include "distribution/blob_sources.h"
 #include "distribution/puller.h"
@@ -21,6 +23,7 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -70,7 +73,15 @@ void start_images(DaemonContext &ctx) {
     if (!ctx.storage.driver.empty()) {
         auto slot = ctx.plugins->slot(BERTH_KIND_STORAGE, ctx.storage.driver);
         auto driver = std::make_shared<images::PluginLayerDriver>(slot, *ctx.executor);
-        ctx.images = std::make_unique<images::ImageService>(config.data_root, driver);
+        // The hooks reach the container service, which starts after the images.
+        images::ImageServiceHooks hooks;
+        hooks.containers_using = [&ctx](const std::string &image_id) {
+            return ctx.containers ? ctx.containers->containers_using(image_id) : std::vector<images::ContainerUse>{};
+        };
+        hooks.layers_in_use = [&ctx] {
+            return ctx.containers ? ctx.containers->layers_in_use() : std::set<std::string>{};
+        };
+        ctx.images = std::make_unique<images::ImageService>(config.data_root, driver, std::move(hooks));
         const auto &rec = ctx.images->recovery();
         if (!rec.storage_layers_removed.empty() || !rec.records_removed.empty())
             spdlog::info("image store recovery: removed {} orphaned storage layers, finished {} interrupted removals",
@@ -94,6 +105,36 @@ void start_images(DaemonContext &ctx) {
                 }
             });
     }
+}
+
+// The container service over the "runc" exec driver and the log drivers;
+// live restore runs before the API serves.
+void start_containers(DaemonContext &ctx) {
+    auto exec_slot = ctx.plugins->slot(BERTH_KIND_EXEC, "runc");
+    if (!exec_slot || !ctx.images) {
+        spdlog::warn("containers are unavailable: {}", !exec_slot ? "no exec driver \"runc\" is loaded"
+                                                                  : "no storage driver is running");
+        return;
+    }
+    const auto &config = ctx.config;
+    containers::ContainerServiceConfig cc;
+    cc.data_root = config.data_root;
+    cc.exec_root = config.exec_root;
+    cc.storage_driver = ctx.storage.driver;
+    cc.default_log_driver = config.log_driver;
+    cc.default_log_opts = config.log_opts;
+    cc.default_runtime = config.default_runtime;
+    cc.runtimes = config.runtimes;
+    cc.cgroup_parent = config.cgroup_parent;
+    cc.dns = config.dns;
+    cc.dns_search = config.dns_search;
+    cc.dns_opts = config.dns_opts;
+    cc.init_default = config.init;
+    cc.init_path = config.init_path;
+    auto exec = std::make_shared<containers::ExecClient>(exec_slot, *ctx.executor);
+    auto logs = std::make_shared<containers::LogClient>(*ctx.plugins, *ctx.executor);
+    ctx.containers = std::make_unique<containers::ContainerService>(cc, ctx.images.get(), exec, logs,
+                                                                    containers::VolumeAccess{});
 }
 
 } // namespace
@@ -125,8 +166,12 @@ int run(const config::DaemonConfig &config) {
     opts.exec_root = config.exec_root;
     opts.host_version = BERTH_VERSION;
     opts.plugin_config = [&config](const std::string &name) { return plugin_config_for(config, name); };
-    opts.events = [](const std::string &plugin, const std::string &kind, const std::string &json) {
+    // Exit events go to the container service once it exists; until then
+    // (start-up) restore_all() reconciles whatever they would have said.
+    auto container_events = std::make_shared<std::atomic<containers::ContainerService *>>(nullptr);
+    opts.events = [container_events](const std::string &plugin, const std::string &kind, const std::string &json) {
         spdlog::debug("event from {}: {} {}", plugin, kind, json);
+        if (auto *svc = container_events->load()) svc->on_driver_event(kind, json);
     };
     opts.deferred_kinds = {BERTH_KIND_STORAGE};
     ctx.plugins = std::make_unique<plugins::PluginRegistry>(std::move(opts));
@@ -143,11 +188,18 @@ int run(const config::DaemonConfig &config) {
         std::max(4u, 2 * std::thread::hardware_concurrency()));
 
     start_images(ctx);
+    start_containers(ctx);
+    container_events->store(ctx.containers.get());
+    if (ctx.containers) ctx.containers->restore_all();
 
     api::Router router;
     api::add_system_routes(router, ctx);
     api::add_plugin_routes(router, ctx);
     api::add_image_routes(router, ctx);
+    if (ctx.containers) {
+        api::add_container_routes(router, *ctx.containers);
+        api::add_container_stream_routes(router, *ctx.containers);
+    }
 
     api::HttpServer server(router, api::TlsFiles{config.tlscacert, config.tlscert, config.tlskey});
     for (const auto &host : config.hosts) server.listen(host);
@@ -160,6 +212,8 @@ int run(const config::DaemonConfig &config) {
     const int sig = wait_for_termination();
     spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server.stop();
+    container_events->store(nullptr);
+    ctx.containers.reset(); // containers keep running: their shims outlive us
     ctx.puller.reset();
     ctx.images.reset(); // before the executor its driver calls run on
     ctx.executor.reset();

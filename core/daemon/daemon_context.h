@@ -21,6 +21,10 @@ class Puller;
 class BlobSourceIndex;
 } // namespace berth::distribution
 
+namespace berth::containers {
+class ContainerService;
+}
+
 namespace berth::daemon {
 
 struct DaemonContext {
@@ -36,6 +40,9 @@ struct DaemonContext {
     std::unique_ptr<distribution::RegistryAccess> registry_access;
     std::unique_ptr<distribution::BlobSourceIndex> blob_sources; // where pulled/pushed blobs live remotely
     std::unique_ptr<distribution::Puller> puller;
+    // Null without a storage driver or an exec driver; container routes then
+    // answer 500 saying so.
+    std::unique_ptr<containers::ContainerService> containers;
 
     DaemonContext();
     ~DaemonContext(); // in daemon.cpp, where the members' types are complete

@@ -1,0 +1,36 @@
+// container_files.h — the per-container /etc files Docker bind-mounts into
+// every container: hostname, hosts and resolv.conf (runtime-defaults.md §9).
+// Pure text builders plus one writer, so the network drivers can regenerate
+// hosts/resolv.conf when a container joins a network.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace berth::containers {
+
+struct EtcFilesInput {
+    std::string hostname;
+    std::string domainname;
+    std::string network_mode;                 // "none", "host", "bridge", a network name
+    std::vector<std::string> extra_hosts;     // --add-host "name:ip"
+    std::vector<std::string> addresses;       // the container's own IPs
+    bool ipv6_loopback = true;                // lo has ::1
+    std::vector<std::string> dns, dns_search, dns_options; // per container, else daemon defaults
+    std::string host_hosts;                   // the host's /etc/hosts text (--net host)
+    std::string host_resolv;                  // the host's /etc/resolv.conf text
+    std::string host_resolv_path = "/etc/resolv.conf";
+};
+
+std::string hosts_text(const EtcFilesInput &in);
+std::string resolv_conf_text(const EtcFilesInput &in);
+
+struct EtcFilePaths {
+    std::filesystem::path hostname, hosts, resolv_conf;
+};
+
+// Writes the three files into dir (mode 0644, atomically); returns their paths.
+EtcFilePaths write_etc_files(const std::filesystem::path &dir, const EtcFilesInput &in);
+
+} // namespace berth::containers

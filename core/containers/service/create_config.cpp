@@ -1,0 +1,154 @@
+#include "containers/service/create_config.h"
+
+#include "containers/service/restart_policy.h"
+#include "containers/service/service_internal.h"
+#include "containers/service/signals.h"
+#include "containers/store/errors.h"
+#include "images/image_service.h"
+#include "images/layer_store.h"
+
+namespace berth::containers {
+namespace {
+
+bool set(const json &j, const char *key) {
+    if (!j.contains(key) || j[key].is_null()) return false;
+    if (j[key].is_string()) return !j[key].get<std::string>().empty();
+    if (j[key].is_array() || j[key].is_object()) return !j[key].empty();
+    return true;
+}
+
+std::string env_key(const std::string &e) { return e.substr(0, e.find('=')); }
+
+// The request's Config over the image's, field by field as moby's merge().
+json merge_config(const json &image_cfg, const json &req) {
+    json out = req;
+    // Env: the image's, each overridden by a request entry with the same key.
+    std::vector<std::string> env;
+    if (image_cfg.contains("Env") && image_cfg["Env"].is_array())
+        for (const auto &e : image_cfg["Env"]) env.push_back(e.get<std::string>());
+    if (req.contains("Env") && req["Env"].is_array())
+        for (const auto &e : req["Env"]) {
+            if (!e.is_string()) throw InvalidArgument("invalid environment variable: not a string");
+            const std::string s = e.get<std::string>();
+            if (s.empty() || s[0] == '=') throw InvalidArgument("invalid environment variable: " + s);
+            bool replaced = false;
+            for (auto &x : env)
+                if (env_key(x) == env_key(s)) {
+                    x = s;
+                    replaced = true;
+                }
+            if (!replaced) env.push_back(s);
+        }
+    out["Env"] = env;
+    // Entrypoint from the request resets the image's Cmd (dockerd: a new
+    // entrypoint without a new cmd runs with no arguments).
+    if (!set(req, "Entrypoint")) {
+        if (set(image_cfg, "Entrypoint")) out["Entrypoint"] = image_cfg["Entrypoint"];
+        if (!set(req, "Cmd") && set(image_cfg, "Cmd")) out["Cmd"] = image_cfg["Cmd"];
+    }
+    for (const char *k : {"WorkingDir", "User", "StopSignal", "Healthcheck", "OnBuild", "Shell"})
+        if (!set(req, k) && set(image_cfg, k)) out[k] = image_cfg[k];
+    for (const char *k : {"Labels", "ExposedPorts", "Volumes"}) {
+        json merged = image_cfg.contains(k) && image_cfg[k].is_object() ? image_cfg[k] : json::object();
+        if (req.contains(k) && req[k].is_object())
+            for (const auto &[key, v] : req[k].items()) merged[key] = v;
+        if (!merged.empty()) out[k] = merged;
+        else out[k] = nullptr;
+    }
+    if (req.contains("Healthcheck") && req["Healthcheck"].is_object() && image_cfg.contains("Healthcheck") &&
+        image_cfg["Healthcheck"].is_object()) {
+        // Unset fields of --health-* inherit the image's HEALTHCHECK.
+        json h = image_cfg["Healthcheck"];
+        for (const auto &[key, v] : req["Healthcheck"].items())
+            if (!v.is_null() && !(v.is_number() && v == 0) && !(v.is_array() && v.empty())) h[key] = v;
+        out["Healthcheck"] = h;
+    }
+    return out;
+}
+
+std::vector<std::string> strings_of(const json &v) {
+    std::vector<std::string> out;
+    if (v.is_string()) out.push_back(v.get<std::string>());
+    else if (v.is_array())
+        for (const auto &s : v)
+            if (s.is_string()) out.push_back(s.get<std::string>());
+    return out;
+}
+
+} // namespace
+
+CreateRequest parse_create_request(const std::string &body, const std::string &platform,
+                                   images::ImageService &images, const ContainerServiceConfig &cfg) {
+    (void)platform;
+    if (body.empty()) throw InvalidArgument("Config cannot be empty in order to create a container");
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded()) {
+        try {
+            const auto strict = json::parse(body);
+            (void)strict;
+        } catch (const json::parse_error &e) {
+            throw InvalidArgument(std::string("invalid JSON: ") + e.what());
+        }
+    }
+    if (!j.is_object()) throw InvalidArgument("invalid JSON: the create body must be a JSON object");
+
+    CreateRequest out;
+    json hc = j.contains("HostConfig") && j["HostConfig"].is_object() ? j["HostConfig"] : json::object();
+    j.erase("HostConfig");
+    j.erase("NetworkingConfig");
+
+    const std::string image_name = value_or<std::string>(j, "Image", "");
+    if (image_name.empty()) throw InvalidArgument("no image specified");
+    out.image = images.resolve(image_name);
+    out.image_name = image_name;
+    if (!out.image.top_chain().empty()) {
+        auto rec = images.layers().get(out.image.top_chain());
+        if (!rec) throw InternalError("image " + out.image.id + " lacks its top layer");
+        out.top_layer_cache_id = rec->cache_id;
+    }
+    const json image_cfg = json::parse(out.image.config.config_json, nullptr, false);
+    out.config = merge_config(image_cfg.is_object() ? image_cfg : json::object(), j);
+    out.config["Image"] = image_name;
+
+    // Path and Args: entrypoint then cmd.
+    std::vector<std::string> argv = strings_of(out.config.value("Entrypoint", json()));
+    for (const auto &a : strings_of(out.config.value("Cmd", json()))) argv.push_back(a);
+    if (argv.empty()) throw InvalidArgument("no command specified");
+    out.path = argv[0];
+    out.args.assign(argv.begin() + 1, argv.end());
+
+    if (set(out.config, "StopSignal")) (void)parse_signal(out.config["StopSignal"].get<std::string>());
+
+    // HostConfig defaults and checks.
+    if (!hc.contains("NetworkMode") || hc["NetworkMode"].is_null() || hc["NetworkMode"] == "")
+        hc["NetworkMode"] = "default";
+    const RestartPolicy policy = parse_restart_policy(hc.dump());
+    if (value_or<bool>(hc, "AutoRemove", false) && !policy.is_none())
+        throw InvalidArgument("can't create 'AutoRemove' container with restart policy");
+    if (!hc.contains("RestartPolicy") || !hc["RestartPolicy"].is_object())
+        hc["RestartPolicy"] = {{"Name", "no"}, {"MaximumRetryCount", 0}};
+    json log_config = hc.contains("LogConfig") && hc["LogConfig"].is_object() ? hc["LogConfig"] : json::object();
+    std::string log_type = value_or<std::string>(log_config, "Type", "");
+    if (log_type.empty()) log_type = cfg.default_log_driver;
+    json log_opts = log_config.contains("Config") && log_config["Config"].is_object() ? log_config["Config"]
+                                                                                      : json::object();
+    if (log_opts.empty() && log_type == cfg.default_log_driver)
+        for (const auto &[k, v] : cfg.default_log_opts) log_opts[k] = v;
+    hc["LogConfig"] = {{"Type", log_type}, {"Config", log_opts}};
+    out.log_driver = log_type;
+    out.log_opts_json = log_opts.dump();
+    if (!set(hc, "Runtime")) hc["Runtime"] = cfg.default_runtime;
+    else if (hc["Runtime"] != "runc" && hc["Runtime"] != cfg.default_runtime && !cfg.runtimes.count(hc["Runtime"]))
+        throw InvalidArgument("unknown or invalid runtime name: " + hc["Runtime"].get<std::string>());
+    if (value_or<int64_t>(hc, "Memory", 0) > 0 && value_or<int64_t>(hc, "Memory", 0) < 6 * 1024 * 1024)
+        throw InvalidArgument("Minimum memory limit allowed is 6MB");
+
+    std::vector<std::string> image_volumes;
+    if (out.config.contains("Volumes") && out.config["Volumes"].is_object())
+        for (const auto &[k, v] : out.config["Volumes"].items()) image_volumes.push_back(k);
+    out.mounts = plan_mounts(hc.dump(), image_volumes);
+    out.host_config = hc;
+    return out;
+}
+
+} // namespace berth::containers
