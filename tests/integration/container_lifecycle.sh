@@ -272,6 +272,13 @@ err1" "$OUT" "docker logs --tail 2"
     dk_ok logs -t "$P-log"
     assert_match "$(head -1 <<<"$OUT")" '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z line1$' \
         "docker logs -t (RFC3339Nano stamp)"
+    # dockerd prints every stamp with 9 fraction digits (RFC3339NanoFixed).
+    local badstamp
+    badstamp=$(grep -Ev '^[0-9-]{10}T[0-9:]{8}\.[0-9]{9}Z ' <<<"$OUT" || true)
+    assert_eq "" "$badstamp" "docker logs -t lines whose stamp lacks 9 fraction digits"
+    # dockerd stamps each line as it splits it off (time.Now per line), so
+    # no two lines share a stamp and --since <stamp of line3> starts there.
+    assert_eq 6 "$(cut -d' ' -f1 <<<"$OUT" | sort -u | wc -l)" "distinct stamps of 6 log lines"
     local ts3
     ts3=$(sed -n 3p <<<"$OUT" | cut -d' ' -f1)
     dk_ok logs --since "$ts3" "$P-log"
