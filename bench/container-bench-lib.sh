@@ -25,6 +25,9 @@ bench_init() {
         command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
     done
     work=$(mktemp -d "${WORK:-/var/tmp}/berth-bench-$2-XXXXXX")
+    # The exec root holds <id>/shim.sock: a unix socket path must stay under
+    # 108 bytes, so it gets a short directory of its own.
+    run_dir=$(mktemp -d /tmp/bbr-XXXXXX)
     bench_pids=()
     trap bench_cleanup EXIT
     trap 'exit 1' INT TERM HUP
@@ -39,7 +42,7 @@ bench_cleanup() {
         [ -z "$ids" ] || timeout 300 docker -H "unix://$sock" rm -f -v $ids >/dev/null 2>&1
     fi
     for p in $(pgrep -x berth-shim); do
-        grep -q "^$work/" <<<"$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null)" || continue
+        grep -q -e "^$work/" -e "^$run_dir/" <<<"$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null)" || continue
         for c in $(ps -o pid= --ppid "$p"); do kill -KILL "$c" 2>/dev/null; done
         kill -KILL "$p" 2>/dev/null
     done
@@ -49,13 +52,15 @@ bench_cleanup() {
         kill -KILL "$p" 2>/dev/null
         wait "$p" 2>/dev/null
     done
-    awk -v t="$work/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
-    rm -rf --one-file-system "$work"
+    for p in "$run_dir" "$work"; do
+        awk -v t="$p/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
+        rm -rf --one-file-system "$p"
+    done
 }
 
 bench_berthd() {
     sock=$work/berth.sock
-    "$berthd" --data-root "$work/data" --exec-root "$work/run" -H "unix://$sock" >"$work/berthd.log" 2>&1 &
+    "$berthd" --data-root "$work/data" --exec-root "$run_dir" -H "unix://$sock" >"$work/berthd.log" 2>&1 &
     berthd_pid=$!
     bench_pids+=("$berthd_pid")
     for _ in $(seq 150); do curl -sf --max-time 1 --unix-socket "$sock" http://berth/_ping >/dev/null && break; sleep 0.1; done
