@@ -135,12 +135,17 @@ echo "\$ berth plugin ls"
 echo
 echo "\$ berth images"
 "$PREFIX/bin/berth" images
+echo
+echo "\$ berth run --rm busybox echo hello from a berth container"
+"$PREFIX/bin/berth" run --rm busybox echo hello from a berth container
 cat <<MSG
 
 berthd is running (pid $pid; log $LOG_FILE; stop it with: kill \$(cat $PID_FILE)).
 The stock docker CLI talks to it too:  docker -H unix://$RUN_DIR/berth.sock version
 
-So far Berth has its daemon, plugin host, storage drivers (see \`berth info\`
-for the one in use) and images: pull, push, save/load and import work with
-berth and with the docker CLI. Running containers comes next.
+Berth has its daemon, plugin host, storage drivers (see \`berth info\` for
+the one in use), images (pull, push, save/load, import) and containers (run,
+exec, logs, stop, live restore across berthd restarts), with berth and with
+the docker CLI. Try: berth run -it busybox sh   (Ctrl-P Ctrl-Q detaches).
+Networks other than none/host come next.
 MSG

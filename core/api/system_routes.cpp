@@ -11,8 +11,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 namespace berth::api {
 namespace {
+
+// What `docker info` lists under Security Options. AppArmor only appears
+// when the kernel has it; without it, containers run with no profile and
+// the absence is visible here (the issue asks `info` to say so).
+json security_options() {
+    json out = json::array();
+    std::error_code ec;
+    if (std::filesystem::exists("/sys/module/apparmor", ec)) out.push_back("name=apparmor");
+    out.push_back("name=seccomp,profile=builtin");
+    if (std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers", ec)) out.push_back("name=cgroupns");
+    return out;
+}
+
 
 using json = nlohmann::json;
 
@@ -153,7 +168,7 @@ json info_json(daemon::DaemonContext &ctx, const daemon::HostFacts &facts) {
         {"LiveRestoreEnabled", cfg.live_restore},
         {"Isolation", ""},
         {"InitBinary", "docker-init"},
-        {"SecurityOptions", json::array()},
+        {"SecurityOptions", security_options()},
         {"Warnings", warnings},
     };
 }

@@ -485,11 +485,19 @@ void ContainerService::kill(const std::string &ref, const std::string &signal) {
             exec_->resume(c.id);
         } catch (...) {}
     }
+    uint64_t seq;
+    {
+        std::lock_guard lock(mu_);
+        seq = l->exit_seq;
+    }
     try {
-        exec_->kill(c.id, "", sig, false);
+        exec_->kill(c.id, "", sig, sig == SIGKILL);
     } catch (const ExecError &e) {
         throw InternalError("Cannot kill container: " + c.id + ": " + e.what());
     }
+    // dockerd's Kill waits for a SIGKILLed container to be gone, so a
+    // following `docker rm` finds it stopped.
+    if (sig == SIGKILL) (void)wait_for_exit(c.id, seq, 10s);
 }
 
 void ContainerService::restart(const std::string &ref, std::optional<int> timeout, const std::string &signal) {

@@ -41,9 +41,12 @@ const char *opt(const std::string &s) { return s.empty() ? nullptr : s.c_str(); 
 // The plugin's own words: CallOutcome prefixes "<STATUS>: ", which users of
 // `docker start` should not see.
 std::string plain_message(const plugins::CallOutcome &res) {
-    const auto colon = res.message.find(": ");
-    if (colon != std::string::npos && colon < 12) return res.message.substr(colon + 2);
-    return res.message;
+    std::string msg = res.message;
+    const auto colon = msg.find(": ");
+    if (colon != std::string::npos && colon < 12) msg = msg.substr(colon + 2);
+    // runc's log lines carry Go-quoted messages (\"x\"); users read them plain.
+    for (size_t at; (at = msg.find("\\\"")) != std::string::npos;) msg.erase(at, 1);
+    return msg;
 }
 
 template <class Fn>
