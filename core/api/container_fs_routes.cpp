@@ -18,11 +18,13 @@
 #include "images/reference.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <system_error>
 
@@ -105,12 +107,14 @@ Response tar_stream(std::shared_ptr<ContainerFs> fs, std::function<void(const fs
 Response get_archive(const ContainerFsProvider &provider, Request &req) {
     const auto path = required_path(req);
     auto fs = provider(req.params["id"]);
-    auto root = std::make_shared<fsa::UniqueFd>(fsa::open_root(fs->rootfs));
-    auto src = std::make_shared<ArchiveSource>(resolve_source(root->get(), path, req.params["id"]));
+    const auto root = fsa::open_root(fs->rootfs);
+    // The source's parent fd is all the stream needs: nothing is looked up
+    // by path once the head has gone out.
+    auto src = std::make_shared<ArchiveSource>(resolve_source(root.get(), path, req.params["id"]));
     const auto header = fsa::path_stat_header(src->stat);
     Response r = tar_stream(
         std::move(fs),
-        [root, src](const fsa::TarSink &sink) {
+        [src](const fsa::TarSink &sink) {
             fsa::write_tree_tar(src->resolved.parent.get(), src->resolved.name, fsa::rebase_naming(src->base), sink);
         },
         "archive of " + path);
@@ -159,12 +163,15 @@ Response extract_archive(const ContainerFsProvider &provider, Request &req) {
     return Response::empty(200);
 }
 
-// A refusal sent while the client is still sending its tar reaches it only
+// The rest of the request body, read and dropped before the reply. A
+// refusal sent while the client is still sending its tar reaches it only
 // if the body is read: the server closes the connection after a streamed
-// request, and a client still writing would see a broken pipe instead of
-// the message (moby's server drains the body too). Bounded, so a huge
+// request, and unread bytes make that close a reset, which the client sees
+// instead of the message (moby's server drains bodies too). The same holds
+// for bytes after the tar's end marker on success. Bounded, so a huge
 // refused upload is cut off rather than read to its end.
 void drain_body(Request &req) {
+    if (!req.body_reader) return;
     constexpr size_t kMaxDrain = size_t(256) << 20;
     char buf[1 << 16];
     size_t drained = 0;
@@ -180,12 +187,15 @@ void drain_body(Request &req) {
 }
 
 Response put_archive(const ContainerFsProvider &provider, Request &req) {
+    Response r;
     try {
-        return extract_archive(provider, req);
+        r = extract_archive(provider, req);
     } catch (...) {
-        if (req.body_reader) drain_body(req);
+        drain_body(req);
         throw;
     }
+    drain_body(req);
+    return r;
 }
 
 Response export_rootfs(const ContainerFsProvider &provider, Request &req) {
