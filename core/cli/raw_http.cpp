@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "tls_session.h"
 
 namespace berth::cli {
 namespace {
@@ -65,28 +66,6 @@ int connect_tcp(const DaemonAddress& addr) {
     connect_failed(addr, err);
 }
 
-bool send_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
-// Appends what one read() returns; false at EOF or error.
-bool read_more(int fd, std::string& buffer) {
-    char chunk[16 * 1024];
-    for (;;) {
-        const ssize_t n = ::read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        buffer.append(chunk, static_cast<std::size_t>(n));
-        return true;
-    }
-}
-
 std::string trim(std::string_view text) {
     const auto first = text.find_first_not_of(" \t");
     if (first == std::string_view::npos) return {};
@@ -101,9 +80,10 @@ HttpHeaders upgrade_headers() { return {{"Connection", "Upgrade"}, {"Upgrade", "
 RawHttpConnection::RawHttpConnection(const ClientConfig& config, std::string_view method, std::string_view target,
                                      std::string_view body, const HttpHeaders& headers)
     : address_text_(config.address.text) {
-    if (config.tls) throw CliError("attaching to containers over TLS is not supported by this berth CLI yet");
     fd_ = config.address.kind == DaemonAddress::Kind::Unix ? connect_unix(config.address)
                                                            : connect_tcp(config.address);
+    if (config.tls && config.address.kind == DaemonAddress::Kind::Tcp)
+        tls_ = std::make_unique<TlsSession>(fd_, *config.tls, config.address.host, address_text_);
     std::string request = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: berth\r\n";
     request += "User-Agent: " + std::string(kUserAgent) + "\r\n";
     bool has_type = false;
@@ -114,13 +94,13 @@ RawHttpConnection::RawHttpConnection(const ClientConfig& config, std::string_vie
     if (!body.empty() && !has_type) request += "Content-Type: application/json\r\n";
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     request += body;
-    if (!send_all(fd_, request))
+    if (!write_all(request))
         throw TransportError("error sending the request to the Berth daemon at " + address_text_ + ": " +
                              std::strerror(errno));
 
     std::size_t end;
     while ((end = buffered_.find("\r\n\r\n")) == std::string::npos)
-        if (!read_more(fd_, buffered_))
+        if (!read_more(buffered_))
             throw TransportError("error reading the reply from the Berth daemon at " + address_text_ +
                                  ": connection closed");
     const std::string head = buffered_.substr(0, end);
@@ -157,12 +137,12 @@ std::string RawHttpConnection::read_body() {
         for (;;) {
             std::size_t eol;
             while ((eol = data.find("\r\n", pos)) == std::string::npos)
-                if (!read_more(fd_, data)) return body;
+                if (!read_more(data)) return body;
             const std::size_t size = std::strtoul(data.c_str() + pos, nullptr, 16);
             pos = eol + 2;
             if (size == 0) return body;
             while (data.size() < pos + size + 2)
-                if (!read_more(fd_, data)) return body + data.substr(pos);
+                if (!read_more(data)) return body + data.substr(pos);
             body.append(data, pos, size);
             pos += size + 2;
         }
@@ -170,19 +150,56 @@ std::string RawHttpConnection::read_body() {
     if (const std::string length = response_.header("Content-Length"); !length.empty()) {
         const std::size_t want = std::strtoul(length.c_str(), nullptr, 10);
         while (data.size() < want)
-            if (!read_more(fd_, data)) break;
+            if (!read_more(data)) break;
         return data.substr(0, want);
     }
-    while (read_more(fd_, data)) {
+    while (read_more(data)) {
     }
     return data;
 }
 
+std::size_t RawHttpConnection::read_some(char* buffer, std::size_t capacity) {
+    if (fd_ < 0) return 0;
+    if (tls_) return tls_->read_some(buffer, capacity);
+    for (;;) {
+        const ssize_t n = ::read(fd_, buffer, capacity);
+        if (n < 0 && errno == EINTR) continue;
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+}
+
+bool RawHttpConnection::write_all(std::string_view data) {
+    if (fd_ < 0) return false;
+    if (tls_) return tls_->write_all(data);
+    while (!data.empty()) {
+        const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+bool RawHttpConnection::has_pending() const { return tls_ && tls_->has_pending(); }
+
+bool RawHttpConnection::read_more(std::string& buffer) {
+    char chunk[16 * 1024];
+    const std::size_t n = read_some(chunk, sizeof chunk);
+    if (n == 0) return false;
+    buffer.append(chunk, n);
+    return true;
+}
+
 void RawHttpConnection::close_write() {
-    if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
+    if (fd_ < 0) return;
+    if (tls_)
+        tls_->close_write();
+    else
+        ::shutdown(fd_, SHUT_WR);
 }
 
 void RawHttpConnection::close() {
+    tls_.reset();
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
 }

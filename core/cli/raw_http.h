@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -11,8 +12,11 @@
 // while the body comes when the container exits. DaemonClient cannot serve
 // these because it only returns once the body is complete.
 //
-// TLS daemons are not supported here yet (CliError).
+// Over tcp:// with --tlsverify the bytes go through OpenSSL, with the same
+// checks as DaemonClient (CA, client certificate, daemon host name).
 namespace berth::cli {
+
+class TlsSession;
 
 class RawHttpConnection {
 public:
@@ -25,6 +29,8 @@ public:
     RawHttpConnection& operator=(const RawHttpConnection&) = delete;
 
     int status() const { return response_.status; }
+    // For poll(); with TLS, check has_pending() first: OpenSSL may already
+    // hold decrypted bytes the socket will not signal again.
     const HttpResponse& head() const { return response_; }
     int fd() const { return fd_; }
 
@@ -36,12 +42,22 @@ public:
     // chunked; for `wait` and for error replies.
     std::string read_body();
 
-    // Half-close: the daemon sees EOF on the container's stdin.
+    // Raw bytes after the head, for hijacked streams: read_some returns 0 at
+    // EOF (or on error), write_all false when the peer is gone.
+    std::size_t read_some(char* buffer, std::size_t capacity);
+    bool write_all(std::string_view data);
+    bool has_pending() const;
+
+    // Half-close: the daemon sees EOF on the container's stdin (with TLS, a
+    // close_notify, which Go's TLS reads as EOF).
     void close_write();
     void close();
 
 private:
+    bool read_more(std::string& buffer);
+
     int fd_ = -1;
+    std::unique_ptr<TlsSession> tls_;
     std::string buffered_;
     HttpResponse response_;
     std::string address_text_;

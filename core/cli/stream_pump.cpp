@@ -17,16 +17,6 @@
 namespace berth::cli {
 namespace {
 
-bool send_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
 // -1 error, 0 EOF, else bytes read.
 ssize_t read_some(int fd, char* buffer, std::size_t size) {
     for (;;) {
@@ -65,6 +55,12 @@ PumpOutcome pump_stream(RawHttpConnection& connection, std::ostream& out, std::o
     int stdin_fd = options.stdin_fd;
     std::vector<char> buffer(32 * 1024);
     for (;;) {
+        // Bytes OpenSSL already decrypted would not wake poll() again.
+        while (connection.has_pending()) {
+            const std::size_t n = connection.read_some(buffer.data(), buffer.size());
+            if (n == 0) return PumpOutcome::OutputEnded;
+            deliver(std::string_view(buffer.data(), n));
+        }
         std::vector<pollfd> fds;
         fds.push_back({connection.fd(), POLLIN, 0});
         if (stdin_fd >= 0) fds.push_back({stdin_fd, POLLIN, 0});
@@ -76,9 +72,9 @@ PumpOutcome pump_stream(RawHttpConnection& connection, std::ostream& out, std::o
         for (const auto& p : fds) {
             if (p.revents == 0) continue;
             if (p.fd == connection.fd()) {
-                const ssize_t n = read_some(p.fd, buffer.data(), buffer.size());
-                if (n <= 0) return PumpOutcome::OutputEnded;
-                deliver(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+                const std::size_t n = connection.read_some(buffer.data(), buffer.size());
+                if (n == 0) return PumpOutcome::OutputEnded;
+                deliver(std::string_view(buffer.data(), n));
             } else if (p.fd == stdin_fd) {
                 const ssize_t n = read_some(p.fd, buffer.data(), buffer.size());
                 if (n <= 0) {
@@ -87,7 +83,7 @@ PumpOutcome pump_stream(RawHttpConnection& connection, std::ostream& out, std::o
                     continue;
                 }
                 const auto scanned = scanner.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-                if (!scanned.forward.empty() && !send_all(connection.fd(), scanned.forward)) stdin_fd = -1;
+                if (!scanned.forward.empty() && !connection.write_all(scanned.forward)) stdin_fd = -1;
                 if (scanned.detached) {
                     connection.close();
                     return PumpOutcome::Detached;
