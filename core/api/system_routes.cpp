@@ -16,9 +16,11 @@
 namespace berth::api {
 namespace {
 
+using json = nlohmann::json;
+
 // What `docker info` lists under Security Options. AppArmor only appears
 // when the kernel has it; without it, containers run with no profile and
-// the absence is visible here (the issue asks `info` to say so).
+// the absence is visible here (`docker info` shows whether it is there).
 json security_options() {
     json out = json::array();
     std::error_code ec;
@@ -27,9 +29,6 @@ json security_options() {
     if (std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers", ec)) out.push_back("name=cgroupns");
     return out;
 }
-
-
-using json = nlohmann::json;
 
 constexpr const char *kBuildTime = __DATE__ " " __TIME__;
 
