@@ -42,7 +42,7 @@ bench_cleanup() {
         [ -z "$ids" ] || timeout 300 docker -H "unix://$sock" rm -f -v $ids >/dev/null 2>&1
     fi
     for p in $(pgrep -x berth-shim); do
-        grep -q -e "^$work/" -e "^$run_dir/" <<<"$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null)" || continue
+        grep -q -e "^$work/" -e "^$run_dir/" <<<"$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline")" || continue
         for c in $(ps -o pid= --ppid "$p"); do kill -KILL "$c" 2>/dev/null; done
         kill -KILL "$p" 2>/dev/null
     done

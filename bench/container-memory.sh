@@ -30,7 +30,7 @@ idle_kb=$(rss_kb "$berthd_pid")
 shim_of() {
     local p
     for p in $(pgrep -x berth-shim); do
-        grep -qx -- "$1" <<<"$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null)" && { echo "$p"; return 0; }
+        grep -qx -- "$1" <<<"$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline")" && { echo "$p"; return 0; }
     done
     echo "no berth-shim with --id $1" >&2
     return 1

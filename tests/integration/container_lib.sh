@@ -57,7 +57,7 @@ _shims_of_test() {
     for p in $(pgrep -x berth-shim 2>/dev/null); do
         # A variable, not a pipe into grep -q: SIGPIPE under pipefail.
         local args
-        args=$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null) || continue
+        args=$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline") || continue
         grep -q "^$T/" <<<"$args" && echo "$p"
     done
 }

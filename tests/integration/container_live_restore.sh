@@ -23,7 +23,7 @@ now_utc() { date -u +%Y-%m-%dT%H:%M:%S.%NZ; }
 shim_of() {
     local p
     for p in $(pgrep -x berth-shim); do
-        if grep -qx -- "$1" <<<"$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null)"; then
+        if grep -qx -- "$1" <<<"$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline")"; then
             echo "$p"
             return 0
         fi
