@@ -75,6 +75,13 @@ void delete_tree(const fs::path &dir) {
     if (ec) spdlog::warn("volumes: could not delete {} (removed volume): {}", trash.string(), ec.message());
 }
 
+std::chrono::system_clock::time_point modified_time(const fs::path &p) {
+    struct stat st{};
+    if (::stat(p.c_str(), &st) != 0) return {};
+    return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+}
+
 } // namespace
 
 VolumeService::VolumeService(fs::path data_root) : root_(std::move(data_root) / "volumes") {
@@ -123,15 +130,17 @@ void VolumeService::load() {
             v = std::move(*parsed);
             make_dir(data, 0755); // a create cut short after the record
         } else if (fs::is_directory(data, dir_ec)) {
-            // dockerd's layout without our record: a plain local volume.
-            struct stat st{};
-            if (::stat(dir.c_str(), &st) == 0)
-                v.created = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                    std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+            // dockerd's layout without our record: a plain local volume,
+            // created when its directory was (dockerd reads the same).
+            v.created = modified_time(dir);
         } else {
-            // A create cut short before its record: nothing was ever handed out.
-            spdlog::info("volumes: removing {} (an interrupted create)", dir.string());
-            fs::remove_all(dir, dir_ec);
+            // A create cut short before its record: nothing was ever handed
+            // out. Only an empty directory goes; anything else is not ours
+            // to delete.
+            if (fs::remove(dir, dir_ec))
+                spdlog::info("volumes: removed {} (an interrupted create)", dir.string());
+            else
+                spdlog::warn("volumes: skipping {}: neither {} nor {}", dir.string(), kRecordFile, kDataDir);
             continue;
         }
         v.name = name;

@@ -245,6 +245,9 @@ TEST(VolumeService, LoadSkipsBrokenRecordsAndSweepsInterruptedWork) {
     write_text(root / "broken" / "_data" / "keep", "precious");
     // A create cut short before its record: swept.
     fs::create_directories(root / "halfmade");
+    // Neither record nor _data but content: not ours to delete.
+    fs::create_directories(root / "stranger");
+    write_text(root / "stranger" / "notes", "someone's");
     // A create cut short after its record: completed.
     fs::create_directories(root / "norecorddata");
     write_text(root / "norecorddata" / kRecordFile,
@@ -267,6 +270,8 @@ TEST(VolumeService, LoadSkipsBrokenRecordsAndSweepsInterruptedWork) {
     EXPECT_EQ(read_text(root / "broken" / "_data" / "keep"), "precious");
     EXPECT_FALSE(svc.find("halfmade"));
     EXPECT_FALSE(fs::exists(root / "halfmade"));
+    EXPECT_FALSE(svc.find("stranger"));
+    EXPECT_EQ(read_text(root / "stranger" / "notes"), "someone's");
     ASSERT_TRUE(svc.find("norecorddata"));
     EXPECT_TRUE(fs::is_directory(root / "norecorddata" / "_data"));
     EXPECT_EQ(svc.get("norecorddata").created, std::chrono::system_clock::time_point(std::chrono::seconds(1714564800)));
