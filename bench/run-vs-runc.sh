@@ -7,6 +7,9 @@
 #           started for the benchmark (the stock `docker` CLI while the
 #           berth CLI has no container commands): create, attach, wait,
 #           start, exit, auto-remove, overlay2 mount and unmount
+#   docker-cli  the same run through the stock docker CLI against the same
+#           berthd (when the berth CLI is the client above): separates the
+#           client's share from the daemon's
 #   runc    `runc run --bundle <b> <id>`: busybox rootfs as a plain
 #           directory, `runc spec`'s config with process ["true"], no
 #           terminal, and Docker's namespaces for --network none (pid, net,
@@ -14,6 +17,9 @@
 #   dockerd, podman  the same `run --rm --network none busybox true`, when
 #           installed (dockerd only if it already runs on its default
 #           socket, with a busybox image); otherwise named as skipped
+# Then, to show where berthd's time goes, the same container through the
+# raw API with curl, one request per phase (create, start, wait for the
+# exit, delete), medians of RUNS.
 # Each case: 2 warm-up runs, then RUNS (default 15) timed runs. Prints each
 # sample, the medians and spreads, and the ratio. Asserts nothing.
 #
@@ -69,6 +75,11 @@ for i in $(seq 1 "$runs"); do
     echo "berth $b" >>"$results"
     echo "runc $r" >>"$results"
     line="   run $i: berth ${b}s  runc ${r}s"
+    if [ "$CLI_NAME" == berth ]; then
+        c=$(seconds docker -H "unix://$sock" run --rm --network none busybox true)
+        echo "docker-cli $c" >>"$results"
+        line+="  docker-cli ${c}s"
+    fi
     if [ $have_dockerd -eq 1 ]; then
         d=$(seconds docker -H unix:///var/run/docker.sock run --rm --network none busybox true)
         echo "dockerd $d" >>"$results"
@@ -83,11 +94,33 @@ for i in $(seq 1 "$runs"); do
 done
 
 leftover=$(cli ps -aq | wc -l)
+
+# phase NAME METHOD PATH [BODY] — one API request, its time in seconds
+# appended to $phases as "NAME seconds"; prints the response body.
+phases=$work/phases
+: >"$phases"
+phase() {
+    local name=$1 method=$2 path=$3 body=${4:-} out t
+    local args=(-s --unix-socket "$sock" -X "$method" -o "$work/phase-body" -w '%{http_code} %{time_total}')
+    [ -z "$body" ] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
+    out=$(curl "${args[@]}" "http://berth/v1.43$path")
+    case "${out%% *}" in 2*) ;; *) echo "phase $name: HTTP ${out%% *}: $(cat "$work/phase-body")" >&2; exit 1 ;; esac
+    echo "$name ${out#* }" >>"$phases"
+    cat "$work/phase-body"
+}
+for i in $(seq 1 "$runs"); do
+    id=$(phase create POST /containers/create \
+        '{"Image":"busybox","Cmd":["true"],"HostConfig":{"NetworkMode":"none"}}' |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["Id"])')
+    phase start POST "/containers/$id/start" >/dev/null
+    phase wait POST "/containers/$id/wait" >/dev/null
+    phase delete DELETE "/containers/$id" >/dev/null
+done
 echo "== medians of $runs runs ($(nproc) CPUs, $(uname -r), $(runc --version | head -1))"
-printf '   %-8s %9s %17s\n' tool median spread
-for t in berth runc dockerd podman; do
+printf '   %-10s %9s %17s\n' tool median spread
+for t in berth docker-cli runc dockerd podman; do
     if grep -q "^$t " "$results"; then
-        printf '   %-8s %8.3fs %17s\n' "$t" "$(awk -v t=$t '$1 == t { print $2 }' "$results" | median)" \
+        printf '   %-10s %8.3fs %17s\n' "$t" "$(awk -v t=$t '$1 == t { print $2 }' "$results" | median)" \
             "$(awk -v t=$t '$1 == t { print $2 }' "$results" | spread)"
     else
         echo "   $t   not installed or not running (or has no busybox image): skipped"
@@ -97,5 +130,10 @@ b=$(awk '$1 == "berth" { print $2 }' "$results" | median)
 r=$(awk '$1 == "runc" { print $2 }' "$results" | median)
 echo "   ratio berth/runc: $(awk -v a="$b" -v b="$r" 'BEGIN { printf "%.2f", a / b }') (target <= 1.5)"
 echo "   containers left behind by run --rm: $leftover"
+echo "== berthd's phases through the raw API (curl), medians of $runs"
+for p in create start wait delete; do
+    printf '   %-10s %8.3fs %17s\n' "$p" "$(awk -v t=$p '$1 == t { print $2 }' "$phases" | median)" \
+        "$(awk -v t=$p '$1 == t { print $2 }' "$phases" | spread)"
+done
 echo "== raw samples"
-cat "$results"
+cat "$results" "$phases"
