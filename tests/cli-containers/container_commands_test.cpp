@@ -325,6 +325,12 @@ TEST_F(ContainerCommands, CpToContainerChecksTheDestinationFirst) {
     reqs = engine_.requests();
     EXPECT_EQ(reqs[3].query(), "path=%2Fetc&noOverwriteDirNonDir=true");
     EXPECT_EQ(untar(reqs[3].body), (std::map<std::string, std::string>{{"renamed.conf", "key=value\n"}}));
+
+    // A missing directory (trailing slash) is docker's ErrDirNotExists, and
+    // nothing is uploaded.
+    EXPECT_EQ(run([&] { return run_cp(ctx_, {src.string(), "web:/nope/", false, false, false}); }), 1);
+    EXPECT_EQ(err_.str(), "no such directory\n");
+    EXPECT_EQ(engine_.requests().size(), 5u);
 }
 
 TEST_F(ContainerCommands, CpStdinTarNeedsADirectory) {

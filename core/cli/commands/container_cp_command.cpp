@@ -129,11 +129,12 @@ int copy_from_container(const CliContext& ctx, const CpOptions& options, const C
     if (exists && fs::is_directory(dst, ec)) {
         dest_dir = dst;
     } else if (exists) {
-        if (src_is_dir) throw CliError("cannot copy directory to file: " + dst);
+        if (src_is_dir) throw CliError("cannot copy directory");
         dest_dir = dir_name(dst);
         new_name = base_name(dst);
     } else {
-        if (!dst.empty() && dst.back() == '/') throw CliError("destination \"" + dst + "\" must be a directory");
+        // docker's archive.ErrDirNotExists.
+        if (!dst.empty() && dst.back() == '/') throw CliError("no such directory");
         dest_dir = dir_name(dst);
         if (!fs::is_directory(dest_dir, ec)) throw CliError("stat " + dest_dir + ": no such file or directory");
         new_name = base_name(dst);
@@ -176,12 +177,11 @@ int copy_to_container(const CliContext& ctx, const CpOptions& options, const std
         if (dst_stat && dst_stat->is_dir()) {
             put_path = dst_path;
         } else if (dst_stat) {
-            if (src_is_dir) throw CliError("cannot copy directory to file: " + dst.container + ":" + dst_path);
+            if (src_is_dir) throw CliError("cannot copy directory");
             put_path = dir_name(dst_path);
             top = base_name(dst_path);
         } else {
-            if (dst_path.back() == '/')
-                throw CliError("destination \"" + dst.container + ":" + dst_path + "\" must be a directory");
+            if (dst_path.back() == '/') throw CliError("no such directory");
             put_path = dir_name(dst_path);
             top = base_name(dst_path);
         }
