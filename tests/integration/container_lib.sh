@@ -99,11 +99,13 @@ ct_cleanup() {
         echo "clean-up: berth-shim $p was still running ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-200)); deleting its container" >&2
         _reap_shim "$p"
     done
-    set -e
 }
 
+# errexit stays off: under it, `(exit "$rc")` of a failing test would end
+# the trap before lib.sh's clean-up stops berthd.
 _ct_exit() {
     local rc=$?
+    set +e
     ct_cleanup
     (exit "$rc")
     it_cleanup
