@@ -121,7 +121,7 @@ json info_json(daemon::DaemonContext &ctx, const daemon::HostFacts &facts) {
         {"Images", ctx.images ? ctx.images->images().list().size() : 0},
         {"Driver", ctx.storage.driver},
         {"DriverStatus", driver_status(ctx)},
-        {"Plugins", {{"Volume", json::array()}, {"Network", network}, {"Authorization", authz}, {"Log", log}}},
+        {"Plugins", {{"Volume", json::array({"local"})}, {"Network", network}, {"Authorization", authz}, {"Log", log}}},
         {"MemoryLimit", true},
         {"SwapLimit", false},
         {"CpuCfsPeriod", true},

@@ -4,6 +4,7 @@
 #include "api/http_server.h"
 #include "api/container_routes.h"
 #include "api/image_routes.h"
+#include "api/volume_routes.h"
 #include "api/plugin_routes.h"
 #include "api/router.h"
 #include "api/system_routes.h"
@@ -17,6 +18,8 @@
 #include "util/atomic_file.h"
 #include "util/data_root_lock.h"
 #include "util/self_path.h"
+#include "volumes/volume_access.h"
+#include "volumes/volume_service.h"
 
 #include <berth/abi.h>
 
@@ -134,7 +137,7 @@ void start_containers(DaemonContext &ctx) {
     auto exec = std::make_shared<containers::ExecClient>(exec_slot, *ctx.executor);
     auto logs = std::make_shared<containers::LogClient>(*ctx.plugins, *ctx.executor);
     ctx.containers = std::make_unique<containers::ContainerService>(cc, ctx.images.get(), exec, logs,
-                                                                    containers::VolumeAccess{});
+                                                                    volumes::make_volume_access<containers::VolumeAccess>(*ctx.volumes));
 }
 
 } // namespace
@@ -188,14 +191,17 @@ int run(const config::DaemonConfig &config) {
         std::max(4u, 2 * std::thread::hardware_concurrency()));
 
     start_images(ctx);
+    ctx.volumes = std::make_unique<volumes::VolumeService>(config.data_root);
     start_containers(ctx);
     container_events->store(ctx.containers.get());
     if (ctx.containers) ctx.containers->restore_all();
+    ctx.volumes->unmount_idle(); // mounts no restored container uses
 
     api::Router router;
     api::add_system_routes(router, ctx);
     api::add_plugin_routes(router, ctx);
     api::add_image_routes(router, ctx);
+    api::add_volume_routes(router, *ctx.volumes);
     if (ctx.containers) {
         api::add_container_routes(router, *ctx.containers);
         api::add_container_stream_routes(router, *ctx.containers);
@@ -214,6 +220,7 @@ int run(const config::DaemonConfig &config) {
     server.stop();
     container_events->store(nullptr);
     ctx.containers.reset(); // containers keep running: their shims outlive us
+    ctx.volumes.reset();
     ctx.puller.reset();
     ctx.images.reset(); // before the executor its driver calls run on
     ctx.executor.reset();

@@ -24,6 +24,9 @@ class BlobSourceIndex;
 namespace berth::containers {
 class ContainerService;
 }
+namespace berth::volumes {
+class VolumeService;
+}
 
 namespace berth::daemon {
 
@@ -40,6 +43,9 @@ struct DaemonContext {
     std::unique_ptr<distribution::RegistryAccess> registry_access;
     std::unique_ptr<distribution::BlobSourceIndex> blob_sources; // where pulled/pushed blobs live remotely
     std::unique_ptr<distribution::Puller> puller;
+    // Before containers: the container service holds references into it and
+    // must be destroyed first.
+    std::unique_ptr<volumes::VolumeService> volumes;
     // Null without a storage driver or an exec driver; container routes then
     // answer 500 saying so.
     std::unique_ptr<containers::ContainerService> containers;
