@@ -44,8 +44,14 @@ s_ids_names() {
     local gen
     gen=$(ci '{{.Name}}' "$OUT")
     assert_match "$gen" '^/[a-z]+_[a-z]+[0-9]?$' "generated name (adjective_surname)"
-    assert_eq "${OUT:0:12}" "$(ci '{{.Config.Hostname}}' "$OUT")" "default hostname is the short ID"
-    dk_ok rm -f "$OUT"
+    local gen_id=$OUT
+    dk_ok run "${NET[@]}" --name "$P-hn" busybox sh -c 'cat /etc/hostname; hostname'
+    local hn_id
+    hn_id=$(ci '{{.Id}}' "$P-hn")
+    assert_eq "${hn_id:0:12}
+${hn_id:0:12}" "$OUT" "/etc/hostname and hostname(1) default to the short ID"
+    assert_eq "${gen_id:0:12}" "$(ci '{{.Config.Hostname}}' "$gen_id")" "Config.Hostname defaults to the short ID"
+    dk_ok rm -f "$gen_id"
     dk_fails inspect "$P-nosuch"
     assert_contains "$OUT" "No such object: $P-nosuch" "docker inspect of an unknown name"
     dk_fails container inspect "$P-nosuch"
