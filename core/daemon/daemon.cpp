@@ -2,6 +2,7 @@
 
 #include "api/api_version.h"
 #include "api/http_server.h"
+#include "api/container_fs_routes.h"
 #include "api/container_routes.h"
 #include "api/image_routes.h"
 #include "api/volume_routes.h"
@@ -205,6 +206,7 @@ int run(const config::DaemonConfig &config) {
     if (ctx.containers) {
         api::add_container_routes(router, *ctx.containers);
         api::add_container_stream_routes(router, *ctx.containers);
+        api::add_container_fs_routes(router, *ctx.images, ctx.containers->fs_provider());
     }
 
     api::HttpServer server(router, api::TlsFiles{config.tlscacert, config.tlscert, config.tlskey});

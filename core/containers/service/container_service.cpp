@@ -6,6 +6,7 @@
 
 #include "containers/service/container_files.h"
 #include "containers/service/create_config.h"
+#include "containers/service/init_layer.h"
 #include "containers/service/service_internal.h"
 #include "containers/spec/build_spec.h"
 #include "containers/spec/spec_errors.h"
@@ -22,6 +23,21 @@ namespace berth::containers {
 namespace fs = std::filesystem;
 
 std::string now_rfc3339() { return format_time(Clock::now()); }
+
+namespace {
+
+// The RW layer, then the init layer under it; either may be missing.
+void remove_layers(images::LayerDriver &driver, const std::string &id) {
+    for (const auto &layer : {id, init_layer_id(id)}) {
+        try {
+            if (driver.exists(layer)) driver.remove(layer);
+        } catch (const std::exception &e) {
+            spdlog::warn("removing layer {}: {}", layer, e.what());
+        }
+    }
+}
+
+} // namespace
 
 ContainerService::ContainerService(ContainerServiceConfig config, images::ImageService *images,
                                    std::shared_ptr<ExecClient> exec, std::shared_ptr<LogClient> logs,
@@ -132,9 +148,20 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             if (!cfg_.init_path.empty()) in.host.init_path = cfg_.init_path;
             (void)spec::build_spec(in);
         }
-        const std::string parent = req.top_layer_cache_id;
-        driver.create(c.id, parent, true);
+        // image ← <id>-init (mount points) ← <id> (the container's writes)
+        driver.create(init_layer_id(c.id), req.top_layer_cache_id, true);
         layer_made = true;
+        {
+            const std::string init_root = driver.get(init_layer_id(c.id));
+            try {
+                populate_init_layer(init_root);
+            } catch (...) {
+                driver.put(init_layer_id(c.id));
+                throw;
+            }
+            driver.put(init_layer_id(c.id));
+        }
+        driver.create(c.id, init_layer_id(c.id), true);
         c.rw_layer = c.id;
 
         const auto dir = store_->container_dir(c.id);
@@ -201,13 +228,13 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         store_->save(c);
     } catch (const spec::SpecError &e) {
         for (const auto &v : adopted) volumes_.forget(v, c.id, true);
-        if (layer_made) try { driver.remove(c.id); } catch (...) {}
+        if (layer_made) remove_layers(driver, c.id);
         store_->remove(c.id);
         if (e.kind() == spec::SpecErrorKind::NotFound) throw NotFound(e.what());
         throw InvalidArgument(e.what());
     } catch (...) {
         for (const auto &v : adopted) volumes_.forget(v, c.id, true);
-        if (layer_made) try { driver.remove(c.id); } catch (...) {}
+        if (layer_made) remove_layers(driver, c.id);
         store_->remove(c.id);
         throw;
     }
@@ -270,6 +297,7 @@ void ContainerService::remove_locked(Container &c, Live &l, bool remove_volumes)
         try {
             auto &driver = images_->layers().driver();
             if (driver.exists(c.rw_layer)) driver.remove(c.rw_layer);
+            if (driver.exists(init_layer_id(c.id))) driver.remove(init_layer_id(c.id));
         } catch (const std::exception &e) {
             c.set_dead();
             store_->save(c);

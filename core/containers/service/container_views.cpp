@@ -3,6 +3,7 @@
 // endpoints use.
 #include "containers/service/container_service.h"
 
+#include "containers/service/init_layer.h"
 #include "containers/service/service_internal.h"
 #include "containers/store/ps_filter.h"
 #include "images/layer_driver.h"
@@ -90,6 +91,15 @@ std::map<std::string, std::vector<std::string>> parse_filters(const std::string 
     return out;
 }
 
+// What a container's RW layer is diffed against: its init layer (dockerd's
+// layout), or the image's top layer for containers made before it existed.
+std::string diff_parent_of(images::ImageService &images, const Container &c) {
+    if (images.layers().driver().exists(init_layer_id(c.id))) return init_layer_id(c.id);
+    if (auto img = images.images().find(c.image); img && !img->top_chain().empty())
+        if (auto rec = images.layers().get(img->top_chain())) return rec->cache_id;
+    return {};
+}
+
 } // namespace
 
 std::string ContainerService::container_json(const Container &c, bool size) {
@@ -128,8 +138,7 @@ std::string ContainerService::container_json(const Container &c, bool size) {
     std::string parent_cache;
     if (images_) {
         try {
-            if (auto img = images_->images().find(c.image); img && !img->top_chain().empty())
-                if (auto rec = images_->layers().get(img->top_chain())) parent_cache = rec->cache_id;
+            parent_cache = diff_parent_of(*images_, c);
             graph["Data"] = json::parse(images_->layers().driver().metadata_json(c.rw_layer), nullptr, false);
             if (graph["Data"].is_discarded()) graph["Data"] = nullptr;
         } catch (const std::exception &) {
@@ -236,11 +245,8 @@ std::string ContainerService::list_json(const std::string &query_filters, bool a
             try {
                 std::string parent_cache;
                 int64_t base = 0;
-                if (auto img = images_->images().find(c.image)) {
-                    base = images_->size(*img);
-                    if (!img->top_chain().empty())
-                        if (auto rec = images_->layers().get(img->top_chain())) parent_cache = rec->cache_id;
-                }
+                if (auto img = images_->images().find(c.image)) base = images_->size(*img);
+                parent_cache = diff_parent_of(*images_, c);
                 const int64_t rw = images_->layers().driver().diff_size(c.rw_layer, parent_cache);
                 item["SizeRw"] = rw;
                 item["SizeRootFs"] = rw + base;
@@ -357,10 +363,7 @@ std::string ContainerService::stats_json(const std::string &ref, const std::stri
 std::string ContainerService::changes_json(const std::string &ref) {
     const Container c = resolve(ref);
     if (!images_) throw InternalError("no storage driver is running");
-    std::string parent;
-    if (auto img = images_->images().find(c.image); img && !img->top_chain().empty())
-        if (auto rec = images_->layers().get(img->top_chain())) parent = rec->cache_id;
-    return images_->layers().driver().changes_json(c.rw_layer, parent);
+    return images_->layers().driver().changes_json(c.rw_layer, diff_parent_of(*images_, c));
 }
 
 std::string ContainerService::prune_json(const std::string &filters_json) {
@@ -409,9 +412,7 @@ ContainerFsProvider ContainerService::fs_provider() {
         const Container c = resolve(ref);
         if (!images_) throw InternalError("no storage driver is running");
         auto &driver = images_->layers().driver();
-        std::string parent;
-        if (auto img = images_->images().find(c.image); img && !img->top_chain().empty())
-            if (auto rec = images_->layers().get(img->top_chain())) parent = rec->cache_id;
+        const std::string parent = diff_parent_of(*images_, c);
         auto fsh = std::shared_ptr<ContainerFs>(new ContainerFs, [&driver, layer = c.rw_layer](ContainerFs *p) {
             if (!p->rootfs.empty()) {
                 try {

@@ -1,0 +1,20 @@
+// init_layer.h — dockerd's "-init" layer: between the image and a container's
+// RW layer, it holds the empty mount points runc binds over (/etc/hosts,
+// /etc/hostname, /etc/resolv.conf, /dev/console, ...), so they exist even in
+// images without /etc, and `docker diff` / `docker commit` of the RW layer
+// against it never show them.
+#pragma once
+
+#include <string>
+
+namespace berth::containers {
+
+// The init layer's cache id for a container.
+inline std::string init_layer_id(const std::string &container_id) { return container_id + "-init"; }
+
+// Creates the mount points below rootfs (the mounted init layer). Every path
+// is resolved with the rootfs as "/", so an image's symlinks cannot lead
+// outside it; an entry that exists already is left as it is.
+void populate_init_layer(const std::string &rootfs);
+
+} // namespace berth::containers
