@@ -484,8 +484,8 @@ s_cp() {
     dk_ok cp "$T/cp-in" "$P-cp:/tmp/renamed"
     dk_ok exec "$P-cp" cat /tmp/renamed
     assert_eq copied-in "$OUT" "docker cp host -> container under a new name"
-    dk_ok cp "$P-cp:/etc/hostname" "$T/hostname-out"
-    assert_eq "${id:0:12}" "$(cat "$T/hostname-out")" "docker cp container -> host"
+    dk_ok cp "$P-cp:/tmp/renamed" "$T/cp-out"
+    assert_eq copied-in "$(cat "$T/cp-out")" "docker cp container -> host"
     dk_ok exec "$P-cp" sh -c 'mkdir -p /tmp/d/sub && echo deep > /tmp/d/sub/f'
     dk_ok cp "$P-cp:/tmp/d" "$T/dir-out"
     assert_eq deep "$(cat "$T/dir-out/sub/f" 2>&1)" "docker cp of a directory"
@@ -496,6 +496,8 @@ s_cp() {
     dk_ok cp - "$P-cp:/tmp" < <(tar -C "$T/tarsrc" -cf - from-tar)
     dk_ok exec "$P-cp" cat /tmp/from-tar
     assert_eq via-tar "$OUT" "docker cp - (a tar on stdin) into the container"
+    dk_ok cp "$P-cp:/etc/hostname" "$T/hostname-out"
+    assert_eq "${id:0:12}" "$(cat "$T/hostname-out")" "docker cp of /etc/hostname (the short ID)"
 }
 
 s_diff_commit_export() {
