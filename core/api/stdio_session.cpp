@@ -14,6 +14,10 @@ std::vector<unsigned char> parse_detach_keys(const std::string &spec) {
     std::vector<unsigned char> out;
     std::istringstream in(spec);
     for (std::string key; std::getline(in, key, ',');) {
+        if (key == "DEL") {
+            out.push_back(127);
+            continue;
+        }
         if (key.size() == 1) {
             out.push_back(static_cast<unsigned char>(key[0]));
             continue;
@@ -30,7 +34,7 @@ std::vector<unsigned char> parse_detach_keys(const std::string &spec) {
                 continue;
             }
         }
-        throw ApiError(400, "Invalid detach keys (" + key + ") provided");
+        throw ApiError(400, "Invalid detach keys (" + spec + ") provided");
     }
     return out;
 }

@@ -72,11 +72,9 @@ TEST(EtcHosts, DomainnameGivesFqdnThenShortName) {
     EXPECT_NE(text.find("\n172.17.0.2\tweb.example.com web\n"), std::string::npos) << text;
 }
 
-// BUG: libnetwork writes the short name after any FQDN that contains a dot,
-// also when the dot is in the hostname itself (-h web.local → "web.local
-// web"; -h a.b --domainname c → "a.b.c a"); container_files.cpp only adds it
-// when a domainname is set, and then adds the whole hostname.
-TEST(EtcHosts, DISABLED_DottedHostnameAlsoGetsShortName) {
+// libnetwork writes the short name after any FQDN that contains a dot, also when the dot is in the
+// hostname itself (-h web.local → "web.local web"; -h a.b --domainname c → "a.b.c a").
+TEST(EtcHosts, DottedHostnameAlsoGetsShortName) {
     auto in = bridge_input();
     in.hostname = "web.local";
     EXPECT_NE(hosts_text(in).find("\n172.17.0.2\tweb.local web\n"), std::string::npos) << hosts_text(in);

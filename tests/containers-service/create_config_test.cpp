@@ -162,10 +162,9 @@ TEST_F(CreateConfigTest, EntrypointAndCmd) {
     EXPECT_TRUE(r.args.empty());
 }
 
-// BUG: dockerd resets an Entrypoint of [""] (docker run --entrypoint "")
-// to none after the merge, so the request's Cmd runs; create_config.cpp keeps
-// it and makes "" the Path.
-TEST_F(CreateConfigTest, DISABLED_EmptyEntrypointIsReset) {
+// dockerd resets an Entrypoint of [""] (docker run --entrypoint "") to none after the merge, so the
+// request's Cmd runs.
+TEST_F(CreateConfigTest, EmptyEntrypointIsReset) {
     const auto r = create({{"Image", "svctest/entry:1"}, {"Entrypoint", {""}}, {"Cmd", {"sh", "-c", "true"}}});
     EXPECT_EQ(r.path, "sh");
     EXPECT_EQ(r.args, (std::vector<std::string>{"-c", "true"}));

@@ -51,15 +51,14 @@ TEST(DetachKeys, BadKeysAreA400) {
     EXPECT_NE(refusal("ctrl-1").find("Invalid detach keys ("), std::string::npos);
 }
 
-// BUG: dockerd's message names the whole --detach-keys value ("Invalid
-// detach keys (ctrl-p,bogus) provided"); stdio_session.cpp names only the
-// key it could not read ("Invalid detach keys (bogus) provided").
-TEST(DetachKeys, DISABLED_ErrorNamesTheWholeSpec) {
+// dockerd's message names the whole --detach-keys value ("Invalid detach keys (ctrl-p,bogus)
+// provided").
+TEST(DetachKeys, ErrorNamesTheWholeSpec) {
     EXPECT_EQ(refusal("ctrl-p,bogus"), "400 Invalid detach keys (ctrl-p,bogus) provided");
 }
 
-// BUG: moby/term accepts "DEL" (byte 127); stdio_session.cpp refuses it.
-TEST(DetachKeys, DISABLED_DelIsByte127) { EXPECT_EQ(parse_detach_keys("ctrl-p,DEL"), (Bytes{16, 127})); }
+// moby/term accepts "DEL" (byte 127).
+TEST(DetachKeys, DelIsByte127) { EXPECT_EQ(parse_detach_keys("ctrl-p,DEL"), (Bytes{16, 127})); }
 
 TEST(StdcopyFrame, HeaderIsStreamThenBigEndianLength) {
     EXPECT_EQ(stdcopy_frame(1, "hello", 5), std::string("\x01\0\0\0\0\0\0\x05hello", 13));

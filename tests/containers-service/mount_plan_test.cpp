@@ -118,18 +118,16 @@ TEST_F(MountPlanTest, BindSpecErrorsUseDockerWording) {
     EXPECT_EQ(binds_error({src() + ":/dst:bogus"}), "invalid mode: bogus");
 }
 
-// BUG: moby's errInvalidMode names the whole mode string, and
-// linuxValidMountMode refuses two options of one kind (ro and rw);
-// mount_plan.cpp names only the bad option and accepts "ro,rw".
-TEST_F(MountPlanTest, DISABLED_InvalidModeNamesTheWholeMode) {
+// moby's errInvalidMode names the whole mode string, and linuxValidMountMode refuses two options of
+// one kind (ro and rw).
+TEST_F(MountPlanTest, InvalidModeNamesTheWholeMode) {
     EXPECT_EQ(binds_error({src() + ":/dst:ro,bogus"}), "invalid mode: ro,bogus");
     EXPECT_EQ(binds_error({src() + ":/dst:ro,rw"}), "invalid mode: ro,rw");
 }
 
-// BUG: moby refuses "dst:mode" (a destination with a mode but no source) as
-// "invalid volume specification: '/foo:rw'"; mount_plan.cpp reads "rw" as the
-// destination and complains that it is not absolute.
-TEST_F(MountPlanTest, DISABLED_DestinationWithModeButNoSource) {
+// moby refuses "dst:mode" (a destination with a mode but no source) as "invalid volume specification:
+// '/foo:rw'".
+TEST_F(MountPlanTest, DestinationWithModeButNoSource) {
     EXPECT_EQ(binds_error({"/foo:rw"}), "invalid volume specification: '/foo:rw'");
 }
 
@@ -177,19 +175,16 @@ TEST_F(MountPlanTest, MountErrorsUseDockerWording) {
               "invalid mount config for type \"tmpfs\": field Source must not be specified");
 }
 
-// BUG: moby wraps an unknown type like every other mount error
-// (errMountConfig: `invalid mount config for type "foo": mount type
-// unknown`); mount_plan.cpp says `invalid mount config: mount type unknown:
-// "foo"`.
-TEST_F(MountPlanTest, DISABLED_UnknownMountTypeWording) {
+// moby wraps an unknown type like every other mount error (errMountConfig: `invalid mount config for
+// type "foo": mount type unknown`).
+TEST_F(MountPlanTest, UnknownMountTypeWording) {
     EXPECT_EQ(mount_error({{"Type", "foo"}, {"Source", "x"}, {"Target", "/d"}}),
               "invalid mount config for type \"foo\": mount type unknown");
 }
 
-// BUG: checks moby's validateMountConfigImpl makes that mount_plan.cpp
-// skips: a Target of "/", an unknown bind propagation, and a read-only
-// anonymous volume are all accepted here.
-TEST_F(MountPlanTest, DISABLED_MountChecksMobyMakes) {
+// checks moby's validateMountConfigImpl makes that mount_plan.cpp skips: a Target of "/", an unknown
+// bind propagation, and a read-only anonymous volume are all accepted here.
+TEST_F(MountPlanTest, MountChecksMobyMakes) {
     EXPECT_EQ(mount_error({{"Type", "bind"}, {"Source", src()}, {"Target", "/"}}),
               "invalid mount config for type \"bind\": invalid specification: destination can't be '/'");
     EXPECT_EQ(mount_error({{"Type", "bind"},
@@ -215,10 +210,9 @@ TEST_F(MountPlanTest, MountTmpfsOptions) {
         << opts;
 }
 
-// BUG (cosmetic): moby's ConvertTmpfsOptions writes "ro", then the mode,
-// then the size in its largest exact unit (runtime-defaults.md §2.3);
-// mount_plan.cpp writes "size=67108864,mode=1777,ro".
-TEST_F(MountPlanTest, DISABLED_MountTmpfsOptionsInDockerForm) {
+// moby's ConvertTmpfsOptions writes "ro", then the mode, then the size in its largest exact unit
+// (runtime-defaults.md §2.3).
+TEST_F(MountPlanTest, MountTmpfsOptionsInDockerForm) {
     const auto plan = plan_mount({{"Type", "tmpfs"},
                                   {"Target", "/t"},
                                   {"ReadOnly", true},
@@ -237,9 +231,9 @@ TEST_F(MountPlanTest, TmpfsMap) {
     EXPECT_EQ(hc_error({{"Tmpfs", {{"run", ""}}}}), "invalid mount path: 'run' mount path must be absolute");
 }
 
-// BUG: moby's ValidateTmpfsMountDestination refuses "/" ("invalid
-// specification: destination can't be '/'"); mount_plan.cpp accepts it.
-TEST_F(MountPlanTest, DISABLED_TmpfsAtRootIsRefused) {
+// moby's ValidateTmpfsMountDestination refuses "/" ("invalid specification: destination can't be
+// '/'").
+TEST_F(MountPlanTest, TmpfsAtRootIsRefused) {
     EXPECT_EQ(hc_error({{"Tmpfs", {{"/", ""}}}}), "invalid specification: destination can't be '/'");
 }
 

@@ -68,10 +68,9 @@ TEST(RestartPolicyParse, CountOnlyWithOnFailure) {
             << name;
 }
 
-// BUG: moby's ValidateRestartPolicy says both things for a negative count on
-// a policy other than on-failure; restart_policy.cpp checks "negative" first
-// and answers "maximum retry count cannot be negative".
-TEST(RestartPolicyParse, DISABLED_NegativeCountOnOtherPoliciesSaysBoth) {
+// moby's ValidateRestartPolicy says both things for a negative count on a policy other than on-
+// failure.
+TEST(RestartPolicyParse, NegativeCountOnOtherPoliciesSaysBoth) {
     for (const std::string name : {"always", "unless-stopped", "no"})
         EXPECT_EQ(parse_error(policy_json(name, -1)),
                   "invalid restart policy: maximum retry count can only be used with 'on-failure' and cannot be "
@@ -79,9 +78,8 @@ TEST(RestartPolicyParse, DISABLED_NegativeCountOnOtherPoliciesSaysBoth) {
             << name;
 }
 
-// BUG: moby accepts an empty Name with any MaximumRetryCount (what clients
-// before v25 sent by default); restart_policy.cpp refuses it.
-TEST(RestartPolicyParse, DISABLED_EmptyNameAcceptsAnyCount) {
+// moby accepts an empty Name with any MaximumRetryCount (what clients before v25 sent by default).
+TEST(RestartPolicyParse, EmptyNameAcceptsAnyCount) {
     EXPECT_EQ(parse_error(policy_json("", 3)), "<no error>");
     EXPECT_EQ(parse_error(policy_json("", -1)), "<no error>");
 }
@@ -120,13 +118,12 @@ TEST(RestartDecision, OnFailureHonoursManualStop) {
     EXPECT_FALSE(should_restart(policy("on-failure"), 1, true, 0));
 }
 
-// BUG: moby's RestartManager.ShouldRestart restarts "always" even when the
-// container was stopped by hand (a manual stop is kept from restarting by
-// ExitOnNext, not by ShouldRestart). That is why dockerd starts a stopped
-// "always" container again when the daemon restarts, which is the documented
-// difference from "unless-stopped"; restore_all() asks should_restart() with
-// the manual-stop mark and so leaves it stopped.
-TEST(RestartDecision, DISABLED_AlwaysIgnoresManualStopAsMobyDoes) {
+// moby's RestartManager.ShouldRestart restarts "always" even when the container was stopped by hand (a
+// manual stop is kept from restarting by ExitOnNext, not by ShouldRestart). That is why dockerd starts
+// a stopped "always" container again when the daemon restarts, which is the documented difference from
+// "unless-stopped"; restore_all() asks should_restart() with the manual-stop mark and so leaves it
+// stopped.
+TEST(RestartDecision, AlwaysIgnoresManualStopAsMobyDoes) {
     EXPECT_TRUE(should_restart(policy("always"), 0, true, 0));
     EXPECT_TRUE(should_restart(policy("always"), 137, true, 0));
 }

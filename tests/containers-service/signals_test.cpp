@@ -35,10 +35,8 @@ TEST(SignalNames, NonsenseIsRefused) {
         EXPECT_NE(error_text<InvalidArgument>([&] { parse_signal(s); }), "<no error>") << s;
 }
 
-// BUG: moby/sys/signal (what dockerd 23+ uses) says "invalid signal: %s",
-// lower case; signals.cpp capitalises it ("Invalid signal: FOO"), which is the
-// old pkg/signal wording.
-TEST(SignalNames, DISABLED_ErrorUsesDockerWording) {
+// moby/sys/signal (what dockerd 23+ uses) says "invalid signal: %s", lower case.
+TEST(SignalNames, ErrorUsesDockerWording) {
     EXPECT_EQ(error_text<InvalidArgument>([] { parse_signal("FOO"); }), "invalid signal: FOO");
     EXPECT_EQ(error_text<InvalidArgument>([] { parse_signal("0"); }), "invalid signal: 0");
     EXPECT_EQ(error_text<InvalidArgument>([] { parse_signal("SIG"); }), "invalid signal: SIG");

@@ -39,11 +39,10 @@ std::string hosts_text(const EtcFilesInput &in) {
         if (colon == std::string::npos) continue;
         out += h.substr(colon + 1) + "\t" + h.substr(0, colon) + "\n";
     }
-    for (const auto &ip : in.addresses) {
-        std::string names = in.hostname;
-        if (!in.domainname.empty()) names = in.hostname + "." + in.domainname + " " + in.hostname;
-        out += ip + "\t" + names + "\n";
-    }
+    // libnetwork: the FQDN, then the short name whenever the FQDN has a dot.
+    std::string names = in.hostname + (in.domainname.empty() ? "" : "." + in.domainname);
+    if (const auto dot = names.find('.'); dot != std::string::npos) names += " " + names.substr(0, dot);
+    for (const auto &ip : in.addresses) out += ip + "\t" + names + "\n";
     return out;
 }
 

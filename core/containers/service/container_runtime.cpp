@@ -341,7 +341,7 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
                                                                     l->started_mono);
     }
     const bool auto_remove = value_or<bool>(hc, "AutoRemove", false);
-    const bool restart = !auto_remove && should_restart(policy, exit_code, manual, c.restart_count);
+    const bool restart = !auto_remove && !manual && should_restart(policy, exit_code, manual, c.restart_count);
     TimePoint when = exited_at.empty() ? Clock::now() : parse_time(exited_at);
     if (when == TimePoint{}) when = Clock::now();
     if (restart) {

@@ -109,6 +109,9 @@ CreateRequest parse_create_request(const std::string &body, const std::string &p
     const json image_cfg = json::parse(out.image.config.config_json, nullptr, false);
     out.config = merge_config(image_cfg.is_object() ? image_cfg : json::object(), j);
     out.config["Image"] = image_name;
+    // `--entrypoint ""` clears the image's entrypoint (dockerd resets [""]).
+    if (out.config.contains("Entrypoint") && out.config["Entrypoint"] == json::array({""}))
+        out.config["Entrypoint"] = nullptr;
 
     // Path and Args: entrypoint then cmd.
     std::vector<std::string> argv = strings_of(out.config.value("Entrypoint", json()));

@@ -62,13 +62,25 @@ MountPoint parse_bind(const std::string &spec) {
         m.type = (!m.source.empty() && m.source[0] == '/') ? "bind" : "volume";
     }
     if (m.destination.empty() || (parts.size() > 1 && m.source.empty())) throw bad();
+    // "/dst:rw" is a destination with a mode and no source, not "rw" as a path.
+    if (parts.size() == 2 && m.destination[0] != '/' && valid_mode(m.destination)) throw bad();
     if (m.destination[0] != '/')
         throw bad("invalid mount config for type \"" + m.type + "\": invalid mount path: '" + m.destination +
                   "' mount path must be absolute");
     m.destination = clean(m.destination);
     if (m.destination == "/") throw bad("invalid mount config for type \"" + m.type + "\": invalid specification: destination can't be '/'");
-    for (const auto &o : split(mode, ','))
-        if (!o.empty() && !valid_mode(o)) throw InvalidArgument("invalid mode: " + o);
+    {
+        // moby's linuxValidMountMode: known options, at most one of each kind.
+        int rw_opts = 0, propagations = 0, labels = 0, copies = 0;
+        for (const auto &o : split(mode, ',')) {
+            if (o.empty() || !valid_mode(o)) throw InvalidArgument("invalid mode: " + mode);
+            if (o == "ro" || o == "rw") ++rw_opts;
+            else if (o == "z" || o == "Z") ++labels;
+            else if (o == "nocopy") ++copies;
+            else ++propagations;
+        }
+        if (rw_opts > 1 || propagations > 1 || labels > 1 || copies > 1) throw InvalidArgument("invalid mode: " + mode);
+    }
     m.rw_mode = mode;
     m.rw = true;
     for (const auto &o : split(mode, ','))
@@ -93,11 +105,11 @@ MountPoint parse_mount(const json &j, std::map<std::string, std::string> &tmpfs)
     const std::string type = j.value("Type", "");
     const std::string target = j.value("Target", "");
     const std::string prefix = "invalid mount config for type \"" + type + "\": ";
-    if (type != "bind" && type != "volume" && type != "tmpfs")
-        throw InvalidArgument("invalid mount config: mount type unknown: \"" + type + "\"");
     if (target.empty()) throw InvalidArgument(prefix + "field Target must not be empty");
+    if (type != "bind" && type != "volume" && type != "tmpfs") throw InvalidArgument(prefix + "mount type unknown");
     if (target[0] != '/')
         throw InvalidArgument(prefix + "invalid mount path: '" + target + "' mount path must be absolute");
+    if (clean(target) == "/") throw InvalidArgument(prefix + "invalid specification: destination can't be '/'");
     MountPoint m;
     m.type = type;
     m.destination = clean(target);
@@ -106,19 +118,30 @@ MountPoint parse_mount(const json &j, std::map<std::string, std::string> &tmpfs)
     if (type == "tmpfs") {
         if (j.contains("Source") && !j["Source"].get<std::string>().empty())
             throw InvalidArgument(prefix + "field Source must not be specified");
-        std::string opts;
+        // moby's ConvertTmpfsOptions: ro, mode, then the size in its largest exact unit.
+        std::vector<std::string> opts;
+        if (!m.rw) opts.push_back("ro");
         if (j.contains("TmpfsOptions") && j["TmpfsOptions"].is_object()) {
             const auto &t = j["TmpfsOptions"];
-            if (t.contains("SizeBytes") && t["SizeBytes"].is_number() && t["SizeBytes"].get<int64_t>() > 0)
-                opts = "size=" + std::to_string(t["SizeBytes"].get<int64_t>());
-            if (t.contains("Mode") && t["Mode"].is_number()) {
+            if (t.contains("Mode") && t["Mode"].is_number() && t["Mode"].get<unsigned>() != 0) {
                 std::ostringstream mode;
                 mode << std::oct << t["Mode"].get<unsigned>();
-                opts += (opts.empty() ? "" : ",") + std::string("mode=") + mode.str();
+                opts.push_back("mode=" + mode.str());
+            }
+            if (t.contains("SizeBytes") && t["SizeBytes"].is_number() && t["SizeBytes"].get<int64_t>() > 0) {
+                int64_t size = t["SizeBytes"].get<int64_t>();
+                std::string suffix;
+                for (const char *unit : {"k", "m", "g"}) {
+                    if (size % 1024 != 0) break;
+                    size /= 1024;
+                    suffix = unit;
+                }
+                opts.push_back("size=" + std::to_string(size) + suffix);
             }
         }
-        if (!m.rw) opts += (opts.empty() ? "" : ",") + std::string("ro");
-        tmpfs[m.destination] = opts;
+        std::string text;
+        for (const auto &o : opts) text += (text.empty() ? "" : ",") + o;
+        tmpfs[m.destination] = text;
         return m;
     }
     const std::string source = j.value("Source", "");
@@ -134,8 +157,13 @@ MountPoint parse_mount(const json &j, std::map<std::string, std::string> &tmpfs)
         if (j.contains("BindOptions") && j["BindOptions"].is_object())
             m.propagation = j["BindOptions"].value("Propagation", std::string("rprivate"));
         if (m.propagation.empty()) m.propagation = "rprivate";
+        static const std::set<std::string> propagations = {"private", "rprivate", "shared", "rshared", "slave", "rslave"};
+        if (!propagations.count(m.propagation))
+            throw InvalidArgument(prefix + "invalid propagation mode: " + m.propagation);
         return m;
     }
+    if (source.empty() && !m.rw)
+        throw InvalidArgument(prefix + "must not set ReadOnly mode when using anonymous volumes");
     m.name = source;
     m.driver = "local";
     if (j.contains("VolumeOptions") && j["VolumeOptions"].is_object()) {
@@ -163,6 +191,7 @@ PlannedMounts plan_mounts(const std::string &host_config_json, const std::vector
             if (path.empty() || path[0] != '/')
                 throw InvalidArgument("invalid mount path: '" + path + "' mount path must be absolute");
             const std::string dst = clean(path);
+            if (dst == "/") throw InvalidArgument("invalid specification: destination can't be '/'");
             if (!seen.insert(dst).second) throw InvalidArgument("Duplicate mount point: " + dst);
             plan.tmpfs[dst] = opts.is_string() ? opts.get<std::string>() : "";
         }

@@ -17,16 +17,24 @@ RestartPolicy parse_restart_policy(const std::string &host_config_json) {
     if (p.name != "" && p.name != "no" && p.name != "always" && p.name != "unless-stopped" && p.name != "on-failure")
         throw InvalidArgument("invalid restart policy: unknown policy '" + p.name +
                               "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
-    if (p.maximum_retry_count < 0)
+    // moby's ValidateRestartPolicy: an empty name (old clients' default)
+    // takes any count; other policies take none.
+    if (p.name == "on-failure" && p.maximum_retry_count < 0)
         throw InvalidArgument("invalid restart policy: maximum retry count cannot be negative");
-    if (p.maximum_retry_count > 0 && p.name != "on-failure")
-        throw InvalidArgument("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+    if (!p.name.empty() && p.name != "on-failure" && p.maximum_retry_count != 0)
+        throw InvalidArgument("invalid restart policy: maximum retry count can only be used with 'on-failure'" +
+                              std::string(p.maximum_retry_count < 0 ? " and cannot be negative" : ""));
+    if (p.name.empty()) p.maximum_retry_count = 0;
     return p;
 }
 
 bool should_restart(const RestartPolicy &policy, int exit_code, bool manually_stopped, int restart_count) {
-    if (manually_stopped || policy.is_none()) return false;
-    if (policy.name == "always" || policy.name == "unless-stopped") return true;
+    if (policy.is_none()) return false;
+    // As moby's ShouldRestart: "always" ignores a manual stop (the caller
+    // keeps a stopped container down; a daemon restart brings it back).
+    if (policy.name == "always") return true;
+    if (manually_stopped) return false;
+    if (policy.name == "unless-stopped") return true;
     // on-failure
     if (exit_code == 0) return false;
     return policy.maximum_retry_count == 0 || restart_count < policy.maximum_retry_count;

@@ -17,7 +17,8 @@ struct RestartPolicy {
 // From the HostConfig JSON; throws InvalidArgument ("invalid restart policy: ...").
 RestartPolicy parse_restart_policy(const std::string &host_config_json);
 
-// moby's restartmanager.ShouldRestart.
+// moby's restartmanager.ShouldRestart ("always" ignores manually_stopped:
+// callers that must not restart a stopped container check it themselves).
 bool should_restart(const RestartPolicy &policy, int exit_code, bool manually_stopped, int restart_count);
 
 // The delay before the next restart: 100 ms doubling per consecutive

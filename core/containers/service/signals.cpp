@@ -17,7 +17,7 @@ int parse_signal(const std::string &name) {
         {"STOP", SIGSTOP}, {"SYS", SIGSYS},   {"TERM", SIGTERM}, {"TRAP", SIGTRAP}, {"TSTP", SIGTSTP},
         {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU}, {"URG", SIGURG},   {"USR1", SIGUSR1}, {"USR2", SIGUSR2},
         {"VTALRM", SIGVTALRM}, {"WINCH", SIGWINCH}, {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ}};
-    const auto bad = [&] { return InvalidArgument("Invalid signal: " + name); };
+    const auto bad = [&] { return InvalidArgument("invalid signal: " + name); };
     if (name.empty()) throw bad();
     if (std::all_of(name.begin(), name.end(), ::isdigit)) {
         if (name.size() > 3) throw bad();

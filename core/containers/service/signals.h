@@ -6,7 +6,7 @@
 
 namespace berth::containers {
 
-// The signal number; throws InvalidArgument "Invalid signal: x".
+// The signal number; throws InvalidArgument "invalid signal: x".
 int parse_signal(const std::string &name);
 
 } // namespace berth::containers
