@@ -75,10 +75,22 @@ int64_t parse_unix_nanos(const std::string &v, const char *what) {
     }
 }
 
+// docker logs -t prints RFC 3339 with all nine fraction digits (moby's
+// RFC3339NanoFixed); the log file keeps Go's trimmed RFC3339Nano.
+std::string fixed_nano_time(const std::string &t) {
+    const auto dot = t.find('.');
+    const auto zone = t.find_first_of("Z+-", t.find('T') == std::string::npos ? 0 : t.find('T') + 1);
+    if (zone == std::string::npos) return t;
+    std::string frac = dot != std::string::npos && dot < zone ? t.substr(dot + 1, zone - dot - 1) : "";
+    frac.resize(9, '0');
+    const std::string base = t.substr(0, dot != std::string::npos && dot < zone ? dot : zone);
+    return base + "." + frac + t.substr(zone);
+}
+
 // One log line from the driver's JSON, formatted as docker shows it.
 std::string format_log_line(const json &j, bool timestamps, bool details) {
     std::string out;
-    if (timestamps) out += j.value("time", std::string()) + " ";
+    if (timestamps) out += fixed_nano_time(j.value("time", std::string())) + " ";
     if (details && j.contains("attrs") && j["attrs"].is_object() && !j["attrs"].empty()) {
         std::string attrs;
         for (const auto &[k, v] : j["attrs"].items())
@@ -292,7 +304,18 @@ void add_exec_start(Router &r, ContainerService &svc) {
                 fds.rows = body["ConsoleSize"][0].get<unsigned>();
                 fds.cols = body["ConsoleSize"][1].get<unsigned>();
             }
-            svc.exec_start(exec_id, fds);
+            try {
+                svc.exec_start(exec_id, fds);
+            } catch (const std::exception &e) {
+                // dockerd upgrades first and writes a failed start into the
+                // stream; the exit code is then in GET /exec/{id}/json.
+                const std::string msg = std::string(e.what()) + "\r\n";
+                Response res = hijacked(req, tty);
+                res.stream = [msg, tty](ResponseStream &stream) {
+                    stream.write(tty ? msg : stdcopy_frame(1, msg.data(), msg.size()));
+                };
+                return res;
+            }
             if (out) close_fd(out->w);
             if (err) close_fd(err->w);
             if (in) close_fd(in->r);

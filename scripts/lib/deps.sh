@@ -30,6 +30,8 @@ BERTH_APT_PACKAGES=(
   # containers: the OCI runtime, seccomp profiles checked with libseccomp,
   # and the --init process
   runc libseccomp-dev tini
+  # the container walk-through test drives a real terminal
+  tmux
 )
 
 # Prints the packages from the list that are not fully installed.

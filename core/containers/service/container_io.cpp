@@ -133,7 +133,7 @@ std::string ContainerService::exec_create(const std::string &ref, const std::str
             throw Conflict("Container " + c.id + " is restarting, wait until the container is running");
         throw Conflict("Container " + c.id + " is not running");
     }
-    if (c.state.paused) throw Conflict("Container " + c.id + " is paused, unpause the container before exec");
+    if (c.state.paused) throw Conflict("Container " + ref + " is paused, unpause the container before exec");
     if (!j.contains("Cmd") || !j["Cmd"].is_array() || j["Cmd"].empty())
         throw InvalidArgument("No exec command specified");
     auto e = std::make_shared<ExecInstance>();

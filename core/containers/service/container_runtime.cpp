@@ -391,8 +391,7 @@ void ContainerService::schedule_restart(const std::string &id, std::chrono::mill
                 l->restart_pending = false;
             }
             Container c = store_->resolve(id);
-            if (!c.state.restarting) return;
-            ++c.restart_count;
+            if (!c.state.restarting) return; // set_restarting counted this restart
             try {
                 start_locked(c, *l);
             } catch (const std::exception &e) {

@@ -166,6 +166,11 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
 
         const auto dir = store_->container_dir(c.id);
         EtcFilesInput etc;
+        // docker sends "Hostname":"" when -h is not given: the short ID then.
+        if (value_or<std::string>(req.config, "Hostname", "").empty()) {
+            req.config["Hostname"] = c.id.substr(0, 12);
+            c.config_json = req.config.dump();
+        }
         etc.hostname = value_or<std::string>(req.config, "Hostname", c.id.substr(0, 12));
         etc.domainname = value_or<std::string>(req.config, "Domainname", "");
         etc.network_mode = value_or<std::string>(req.host_config, "NetworkMode", "default");
@@ -185,8 +190,11 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         if (etc.network_mode == "host") {
             char host[256] = {};
             ::gethostname(host, sizeof host - 1);
-            if (!req.config.contains("Hostname") || req.config["Hostname"] == c.id.substr(0, 12))
+            if (req.config["Hostname"] == c.id.substr(0, 12)) {
                 etc.hostname = host;
+                req.config["Hostname"] = host;
+                c.config_json = req.config.dump();
+            }
         }
         const auto paths = write_etc_files(dir, etc);
         c.hostname_path = paths.hostname.string();
@@ -401,6 +409,14 @@ ContainerService::Counts ContainerService::counts() {
     return n;
 }
 
-std::string ContainerService::bundle_dir(const std::string &id) const { return (cfg_.exec_root / id).string(); }
+std::string ContainerService::bundle_dir(const std::string &id) const {
+    // The shim's sockets live in the bundle and a unix socket path has 107
+    // bytes: a long exec root moves bundles to a short fixed place (the ID
+    // is random, so daemons sharing it never collide).
+    constexpr size_t kLongestName = sizeof("/exec-console.sock") + 1;
+    const auto dir = cfg_.exec_root / id;
+    if (dir.string().size() + kLongestName <= 107) return dir.string();
+    return (std::filesystem::path("/run/berth-bundles") / id).string();
+}
 
 } // namespace berth::containers

@@ -61,9 +61,10 @@ json mounts_json(const std::vector<MountPoint> &points, const fs::path &data_roo
     return out;
 }
 
+// moby's ps Command: arguments with spaces are shown single-quoted.
 std::string command_text(const Container &c) {
     std::string out = c.path;
-    for (const auto &a : c.args) out += " " + a;
+    for (const auto &a : c.args) out += a.find(' ') != std::string::npos ? " '" + a + "'" : " " + a;
     return out;
 }
 

@@ -80,7 +80,7 @@ std::vector<std::string> strings_of(const json &v) {
 CreateRequest parse_create_request(const std::string &body, const std::string &platform,
                                    images::ImageService &images, const ContainerServiceConfig &cfg) {
     (void)platform;
-    if (body.empty()) throw InvalidArgument("Config cannot be empty in order to create a container");
+    if (body.empty()) throw InvalidArgument("invalid JSON: got EOF while reading request body");
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded()) {
         try {
@@ -91,6 +91,18 @@ CreateRequest parse_create_request(const std::string &body, const std::string &p
         }
     }
     if (!j.is_object()) throw InvalidArgument("invalid JSON: the create body must be a JSON object");
+    // Go's decoder refuses a wrongly typed field before anything else looks at it.
+    for (const char *key : {"Image", "Hostname", "Domainname", "User", "WorkingDir", "StopSignal"})
+        if (j.contains(key) && !j[key].is_null() && !j[key].is_string())
+            throw InvalidArgument(std::string("invalid JSON: json: cannot unmarshal ") + j[key].type_name() +
+                                  " into Go struct field CreateRequest." + key + " of type string");
+    for (const char *key : {"Tty", "OpenStdin", "StdinOnce", "AttachStdin", "AttachStdout", "AttachStderr"})
+        if (j.contains(key) && !j[key].is_null() && !j[key].is_boolean())
+            throw InvalidArgument(std::string("invalid JSON: json: cannot unmarshal ") + j[key].type_name() +
+                                  " into Go struct field CreateRequest." + key + " of type bool");
+    if (j.contains("HostConfig") && !j["HostConfig"].is_null() && !j["HostConfig"].is_object())
+        throw InvalidArgument(std::string("invalid JSON: json: cannot unmarshal ") + j["HostConfig"].type_name() +
+                              " into Go struct field CreateRequest.HostConfig of type container.HostConfig");
 
     CreateRequest out;
     json hc = j.contains("HostConfig") && j["HostConfig"].is_object() ? j["HostConfig"] : json::object();

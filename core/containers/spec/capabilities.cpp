@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <fstream>
 #include <cctype>
 #include <string_view>
 
@@ -51,10 +53,24 @@ const std::vector<std::string> &default_capabilities() {
     return kDefaults;
 }
 
+// The daemon's own bounding set (CapBnd): like moby, --privileged and
+// --cap-add ALL grant only what berthd can pass on, so a daemon that lacks a
+// capability (in a VM or a container) still starts privileged containers.
+std::uint64_t daemon_bounding_set() {
+    static const std::uint64_t bounding = [] {
+        std::ifstream in("/proc/self/status");
+        for (std::string line; std::getline(in, line);)
+            if (line.rfind("CapBnd:", 0) == 0) return static_cast<std::uint64_t>(std::stoull(line.substr(7), nullptr, 16));
+        return ~std::uint64_t{0};
+    }();
+    return bounding;
+}
+
 std::vector<std::string> all_capabilities(int last_cap) {
     std::vector<std::string> out;
+    const std::uint64_t bounding = daemon_bounding_set();
     for (int i = 0; i < static_cast<int>(kKnown.size()) && i <= last_cap; ++i)
-        out.emplace_back(kKnown[static_cast<std::size_t>(i)]);
+        if (i >= 64 || (bounding >> i) & 1u) out.emplace_back(kKnown[static_cast<std::size_t>(i)]);
     return out;
 }
 

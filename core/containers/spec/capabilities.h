@@ -3,6 +3,7 @@
 // --cap-add and --cap-drop combine into the final set.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,9 @@ std::string normalize_capability(const std::string &name, int last_cap);
 std::vector<std::string> effective_capabilities(const std::vector<std::string> &cap_add,
                                                 const std::vector<std::string> &cap_drop, bool privileged,
                                                 int last_cap);
+
+// berthd's bounding set (CapBnd of /proc/self/status): the most a
+// container can be given; --privileged and --cap-add ALL stop there.
+std::uint64_t daemon_bounding_set();
 
 } // namespace berth::containers::spec

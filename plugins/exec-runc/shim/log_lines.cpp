@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <deque>
 #include <vector>
 
@@ -59,8 +60,9 @@ void LineSplitter::emit_buffered(bool at_eof, int64_t time_ns) {
             // dockerd stamps every part of a line with its first part's time.
             e.time_unix_nano = first_part_ns_;
         } else {
-            e.time_unix_nano = time_ns;
+            e.time_unix_nano = std::max<int64_t>(time_ns, last_ns_ + 1);
         }
+        last_ns_ = std::max<int64_t>(last_ns_, e.time_unix_nano);
         batch.push_back(e);
         pos += len;
         if (last_part) ordinal_ = 0;

@@ -42,6 +42,9 @@ private:
     int ordinal_ = 0;          // parts of the current line already emitted
     std::string partial_id_;   // set while a line is being cut into parts
     int64_t first_part_ns_ = 0;
+    // The last stamp given: lines read together still get distinct, rising
+    // times, so `logs --since <a line\'s time>` never returns the lines before it.
+    int64_t last_ns_ = 0;
 };
 
 // 32 random hex digits: groups the parts of one long line.

@@ -4,6 +4,15 @@
 
 #include <gtest/gtest.h>
 
+// How many of capabilities 0..last_cap berthd (this test) may grant.
+static size_t grantable(int last_cap) {
+    size_t n = 0;
+    for (int i = 0; i <= last_cap; ++i)
+        if ((berth::containers::spec::daemon_bounding_set() >> i) & 1u) ++n;
+    return n;
+}
+
+
 using namespace berth::containers::spec;
 
 namespace {
@@ -59,14 +68,14 @@ TEST(Capabilities, DropAllKeepsExactlyTheAdds) {
 
 TEST(Capabilities, AddAllGivesEveryCapMinusDrops) {
     auto caps = effective_capabilities({"ALL"}, {"SYS_ADMIN"}, false, 40);
-    EXPECT_EQ(caps.size(), 40u);
+    EXPECT_EQ(caps.size(), grantable(40) - 1);
     EXPECT_EQ(std::find(caps.begin(), caps.end(), "CAP_SYS_ADMIN"), caps.end());
 }
 
 TEST(Capabilities, PrivilegedGetsEveryKernelCapAndIgnoresTweaks) {
     auto caps = effective_capabilities({}, {"ALL"}, true, 40);
-    EXPECT_EQ(caps.size(), 41u);
+    EXPECT_EQ(caps.size(), grantable(40));
     EXPECT_EQ(caps.front(), "CAP_CHOWN");
     EXPECT_EQ(caps.back(), "CAP_CHECKPOINT_RESTORE");
-    EXPECT_EQ(effective_capabilities({}, {}, true, 37).size(), 38u);
+    EXPECT_EQ(effective_capabilities({}, {}, true, 37).size(), grantable(37));
 }
