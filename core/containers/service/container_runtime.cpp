@@ -154,8 +154,10 @@ void ContainerService::start(const std::string &ref) {
         std::lock_guard lock(mu_);
         l->manual_stop = false;
         l->restart_pending = false;
+        l->policy_restarts = 0; // moby resets its restart manager on a manual start
     }
     set_manual_stop(c.id, false);
+    c.restart_count = 0; // moby's ResetRestartManager(true)
     start_locked(c, *l);
 }
 
@@ -333,15 +335,17 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
     const json hc = parse_object(c.host_config_json);
     const RestartPolicy policy = parse_restart_policy(c.host_config_json);
     bool manual;
+    int policy_restarts;
     std::chrono::milliseconds ran;
     {
         std::lock_guard lock(mu_);
         manual = l->manual_stop;
+        policy_restarts = l->policy_restarts;
         ran = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                     l->started_mono);
     }
     const bool auto_remove = value_or<bool>(hc, "AutoRemove", false);
-    const bool restart = !auto_remove && !manual && should_restart(policy, exit_code, manual, c.restart_count);
+    const bool restart = !auto_remove && !manual && should_restart(policy, exit_code, manual, policy_restarts);
     TimePoint when = exited_at.empty() ? Clock::now() : parse_time(exited_at);
     if (when == TimePoint{}) when = Clock::now();
     if (restart) {
@@ -361,6 +365,7 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
             l->backoff = next_backoff(l->backoff, ran);
             delay = l->backoff;
             l->restart_pending = true;
+            ++l->policy_restarts;
         }
     }
     changed_.notify_all();

@@ -197,6 +197,18 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             }
         }
         const auto paths = write_etc_files(dir, etc);
+        {
+            const std::string init_root = driver.get(init_layer_id(c.id));
+            try {
+                write_init_file(init_root, "/etc", "hostname", etc.hostname + "\n");
+                write_init_file(init_root, "/etc", "hosts", hosts_text(etc));
+                write_init_file(init_root, "/etc", "resolv.conf", resolv_conf_text(etc));
+            } catch (...) {
+                driver.put(init_layer_id(c.id));
+                throw;
+            }
+            driver.put(init_layer_id(c.id));
+        }
         c.hostname_path = paths.hostname.string();
         c.hosts_path = paths.hosts.string();
         c.resolv_conf_path = paths.resolv_conf.string();

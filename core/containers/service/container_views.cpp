@@ -430,6 +430,7 @@ ContainerFsProvider ContainerService::fs_provider() {
         fsh->config_json = c.config_json;
         fsh->running = c.state.running;
         fsh->paused = c.state.paused;
+        fsh->readonly_rootfs = value_or<bool>(parse_object(c.host_config_json), "ReadonlyRootfs", false);
         fsh->rootfs = driver.get(c.rw_layer);
         const std::string layer = c.rw_layer;
         fsh->write_diff_tar = [&driver, layer, parent](int fd) { driver.diff(layer, parent, fd); };

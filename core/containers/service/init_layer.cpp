@@ -46,6 +46,21 @@ void ensure_file(int root, const std::string &dir, const std::string &name) {
 
 } // namespace
 
+void write_init_file(const std::string &rootfs, const std::string &dir, const std::string &name,
+                     const std::string &content) {
+    UniqueFd root = archive::open_root(rootfs);
+    UniqueFd d = archive::open_in_root(root.get(), dir, O_RDONLY | O_DIRECTORY);
+    const int fd = ::openat(d.get(), name.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return; // the image's own entry (a symlink, a directory) stays
+    size_t off = 0;
+    while (off < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+        if (n <= 0) break;
+        off += static_cast<size_t>(n);
+    }
+    ::close(fd);
+}
+
 void populate_init_layer(const std::string &rootfs) {
     UniqueFd root = archive::open_root(rootfs);
     for (const char *d : {"/dev/pts", "/dev/shm", "/proc", "/sys"}) ensure_dir(root.get(), d);

@@ -17,4 +17,10 @@ inline std::string init_layer_id(const std::string &container_id) { return conta
 // outside it; an entry that exists already is left as it is.
 void populate_init_layer(const std::string &rootfs);
 
+// Gives an init-layer file (one of the /etc mount points) the content of the
+// file bound over it, so `docker cp` of /etc/hostname, which reads the
+// layers and not the container's mounts, finds what the container sees.
+void write_init_file(const std::string &rootfs, const std::string &dir, const std::string &name,
+                     const std::string &content);
+
 } // namespace berth::containers

@@ -27,6 +27,7 @@ struct ContainerService::Live {
     std::mutex op;               // serialises start, exit handling, removal
     uint64_t exit_seq = 0;       // bumped on every exit (wait next-exit)
     int last_exit_code = 0;
+    int policy_restarts = 0;     // restarts since the last manual start (on-failure's count)
     bool removed = false;
     bool manual_stop = false;    // stopped or killed by the user: no restart
     bool has_task = false;       // the exec driver holds a shim for it
