@@ -151,18 +151,6 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         // image ← <id>-init (mount points) ← <id> (the container's writes)
         driver.create(init_layer_id(c.id), req.top_layer_cache_id, true);
         layer_made = true;
-        {
-            const std::string init_root = driver.get(init_layer_id(c.id));
-            try {
-                populate_init_layer(init_root);
-            } catch (...) {
-                driver.put(init_layer_id(c.id));
-                throw;
-            }
-            driver.put(init_layer_id(c.id));
-        }
-        driver.create(c.id, init_layer_id(c.id), true);
-        c.rw_layer = c.id;
 
         const auto dir = store_->container_dir(c.id);
         EtcFilesInput etc;
@@ -198,8 +186,10 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         }
         const auto paths = write_etc_files(dir, etc);
         {
+            // One mount of the init layer: its mount points, then their content.
             const std::string init_root = driver.get(init_layer_id(c.id));
             try {
+                populate_init_layer(init_root);
                 write_init_file(init_root, "/etc", "hostname", etc.hostname + "\n");
                 write_init_file(init_root, "/etc", "hosts", hosts_text(etc));
                 write_init_file(init_root, "/etc", "resolv.conf", resolv_conf_text(etc));
@@ -209,6 +199,8 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             }
             driver.put(init_layer_id(c.id));
         }
+        driver.create(c.id, init_layer_id(c.id), true);
+        c.rw_layer = c.id;
         c.hostname_path = paths.hostname.string();
         c.hosts_path = paths.hosts.string();
         c.resolv_conf_path = paths.resolv_conf.string();
