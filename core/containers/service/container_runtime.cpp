@@ -229,14 +229,13 @@ void ContainerService::start_locked(Container &c, Live &l) {
         if (c.state.health) {
             const uint64_t seq = l.start_seq;
             const std::string id = c.id;
-            std::thread old;
-            {
-                std::lock_guard lock(mu_);
-                auto &slot = health_threads_[id];
-                old.swap(slot);
-                slot = std::thread([this, id, seq] { run_health_checks(id, seq); });
-            }
-            if (old.joinable()) old.join(); // it sees the new start_seq and returns
+            // The previous checker sees the new start_seq and returns, but it
+            // may be waiting for this container's lock, which we hold: it is
+            // joined later, never here.
+            std::lock_guard lock(mu_);
+            auto &slot = health_threads_[id];
+            if (slot.joinable()) retired_threads_.push_back(std::move(slot));
+            slot = std::thread([this, id, seq] { run_health_checks(id, seq); });
         }
         spdlog::info("container {} started (pid {})", c.id.substr(0, 12), pid);
     } catch (const std::exception &e) {

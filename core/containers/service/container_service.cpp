@@ -56,11 +56,15 @@ ContainerService::~ContainerService() {
     changed_.notify_all();
     if (worker_.joinable()) worker_.join();
     std::map<std::string, std::thread> health;
+    std::vector<std::thread> retired;
     {
         std::lock_guard lock(mu_);
         health.swap(health_threads_);
+        retired.swap(retired_threads_);
     }
     for (auto &[id, t] : health)
+        if (t.joinable()) t.join();
+    for (auto &t : retired)
         if (t.joinable()) t.join();
 }
 

@@ -200,7 +200,8 @@ private:
     void worker_loop();
     std::vector<Task> tasks_;
     std::thread worker_;
-    std::map<std::string, std::thread> health_threads_; // one checker per container, joined when replaced
+    std::map<std::string, std::thread> health_threads_; // one checker per container
+    std::vector<std::thread> retired_threads_;          // replaced checkers, joined at destruction
     bool stopping_ = false;
 };
 
