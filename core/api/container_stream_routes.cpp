@@ -105,7 +105,9 @@ void add_attach(Router &r, ContainerService &svc) {
     r.add("POST", "/containers/{id}/attach", [&svc](Request &req) {
         return with_container_errors([&]() -> Response {
             auto [id, tty] = svc.attach_target(req.params["id"]);
-            const bool want_in = req.query_bool("stdin");
+            // A TLS stream cannot be read and written from two threads:
+            // attach over TLS carries output only (docs/containers.md).
+            const bool want_in = req.query_bool("stdin") && req.authn_method != "TLS";
             const bool want_out = req.query_bool("stdout");
             const bool want_err = req.query_bool("stderr");
             const std::string keys = req.query_value("detachKeys");
@@ -294,7 +296,7 @@ void add_exec_start(Router &r, ContainerService &svc) {
             const bool tty = info.tty;
             auto out = (info.attach_stdout || (tty && info.attach_stderr)) ? std::make_shared<Pipe>() : nullptr;
             auto err = (info.attach_stderr && !tty) ? std::make_shared<Pipe>() : nullptr;
-            auto in = info.attach_stdin ? std::make_shared<Pipe>() : nullptr;
+            auto in = info.attach_stdin && req.authn_method != "TLS" ? std::make_shared<Pipe>() : nullptr;
             containers::ExecStdio fds;
             fds.terminal = tty;
             fds.stdin_fd = in ? in->r : -1;
