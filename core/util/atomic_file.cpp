@@ -23,12 +23,13 @@ bool write_all(int fd, std::string_view data) {
 
 } // namespace
 
-bool write_file_atomic(const std::filesystem::path &target, std::string_view data, int mode) {
+bool write_file_atomic(const std::filesystem::path &target, std::string_view data, int mode, Durability durability) {
+    const bool sync = durability == Durability::PowerLoss;
     const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
     std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     const int fd = ::mkstemp(tmp.data());
     if (fd < 0) return false;
-    bool ok = ::fchmod(fd, mode_t(mode)) == 0 && write_all(fd, data) && ::fsync(fd) == 0;
+    bool ok = ::fchmod(fd, mode_t(mode)) == 0 && write_all(fd, data) && (!sync || ::fsync(fd) == 0);
     const int saved = errno;
     ::close(fd);
     if (ok) ok = ::rename(tmp.c_str(), target.c_str()) == 0;
@@ -38,6 +39,7 @@ bool write_file_atomic(const std::filesystem::path &target, std::string_view dat
         errno = e;
         return false;
     }
+    if (!sync) return true;
     const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         ::fsync(dfd);

@@ -9,7 +9,14 @@
 
 namespace berth::util {
 
+enum class Durability {
+    PowerLoss,   // fsync the file and the directory: survives a power cut
+    ProcessCrash // rename only: old or new content after kill -9; for files
+                 // that are regenerated or live on tmpfs (fsync costs ~7 ms)
+};
+
 // Returns false (errno set) on any failure; the target is then unchanged.
-bool write_file_atomic(const std::filesystem::path &target, std::string_view data, int mode = 0600);
+bool write_file_atomic(const std::filesystem::path &target, std::string_view data, int mode = 0600,
+                       Durability durability = Durability::PowerLoss);
 
 } // namespace berth::util

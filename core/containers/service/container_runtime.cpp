@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -191,7 +192,9 @@ void ContainerService::start_locked(Container &c, Live &l) {
         std::error_code ec;
         fs::remove_all(bundle, ec); // a crash's leftovers
         fs::create_directories(bundle);
-        util::write_file_atomic(fs::path(bundle) / "config.json", spec_text, 0600);
+        if (!util::write_file_atomic(fs::path(bundle) / "config.json", spec_text, 0600,
+                                     util::Durability::ProcessCrash)) // the exec root is tmpfs
+            throw InternalError("writing the OCI bundle of " + c.id + ": " + std::strerror(errno));
         const json cfg = parse_object(c.config_json);
         ExecStdio stdio;
         stdio.terminal = value_or<bool>(cfg, "Tty", false);
