@@ -135,7 +135,7 @@ void add_attach(Router &r, ContainerService &svc) {
             if (err) close_fd(err->w);
             if (in) close_fd(in->r);
             Response res = hijacked(req, tty);
-            res.stream = [&svc, id = id, tty = tty, out, err, in, detach](ResponseStream &stream) {
+            res.stream = [tty = tty, out, err, in, detach](ResponseStream &stream) {
                 StdioSession s;
                 s.tty = tty;
                 s.out_fd = out ? out->r : -1;
@@ -146,8 +146,6 @@ void add_attach(Router &r, ContainerService &svc) {
                 if (in) in->w = -1;
                 s.detach_keys = in ? detach : std::vector<unsigned char>{};
                 run_stdio_session(stream, s);
-                (void)svc;
-                (void)id;
             };
             return res;
         });

@@ -238,7 +238,6 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
                     volumes_.release(vname, c.id);
                 }
             }
-            if (m.source.empty() && volumes_.acquire) m.source = ""; // filled at start
         }
         if (!rootfs.empty()) driver.put(c.id);
         store_->save(c);

@@ -147,7 +147,7 @@ std::string ContainerService::container_json(const Container &c, bool size) {
     }
     const std::string net = network_name(hc);
     json networks = json::object();
-    if (net != "host" || true) networks[net] = endpoint_settings();
+    networks[net] = endpoint_settings();
     json network_settings = {{"Bridge", ""},
                              {"SandboxID", ""},
                              {"SandboxKey", ""},
