@@ -185,7 +185,7 @@ TEST_F(CreateConfigTest, UserBindCoversTheImageVolume) {
 }
 
 TEST_F(CreateConfigTest, BodyErrors) {
-    EXPECT_EQ(create_error(std::string()), "Config cannot be empty in order to create a container");
+    EXPECT_EQ(create_error(std::string()), "invalid JSON: got EOF while reading request body");
     EXPECT_EQ(create_error(std::string("{")).rfind("invalid JSON: ", 0), 0u);
     EXPECT_EQ(create_error(std::string("[1]")).rfind("invalid JSON: ", 0), 0u);
     EXPECT_NE(create_error(json::object()), "<no error>"); // no image

@@ -49,7 +49,9 @@ TEST(ShimLogLines, CompleteLinesKeepTheirNewlineAndComeInOneBatch) {
     EXPECT_EQ(r.batches[0][0].line, "a\n");
     EXPECT_EQ(r.batches[0][1].line, "bb\n");
     EXPECT_EQ(r.batches[0][1].source, uint32_t{BERTH_LOG_STDERR});
-    EXPECT_EQ(r.batches[0][1].time, 100);
+    // Lines read together get distinct, rising stamps (the second is 1 ns on).
+    EXPECT_EQ(r.batches[0][0].time, 100);
+    EXPECT_EQ(r.batches[0][1].time, 101);
     EXPECT_EQ(r.batches[0][0].partial, 0);
     EXPECT_EQ(r.batches[0][0].ordinal, 0);
     EXPECT_TRUE(r.batches[0][0].partial_id.empty());
