@@ -330,10 +330,10 @@ void add_exec_start(Router &r, ContainerService &svc) {
                 if (err) err->r = -1;
                 if (in) in->w = -1;
                 run_stdio_session(stream, s);
-                // docker asks for the exit code as soon as the stream ends:
-                // have it recorded first.
-                const auto until = std::chrono::steady_clock::now() + 5s;
-                svc.exec_wait(exec_id, [&] { return std::chrono::steady_clock::now() > until; });
+                // The stream closes now, as dockerd's does (the client gets its
+                // terminal back at once); GET /exec/{id}/json waits for the
+                // exit code that is on its way.
+                svc.exec_output_ended(exec_id);
             };
             return res;
         });

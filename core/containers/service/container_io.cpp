@@ -266,10 +266,21 @@ void ContainerService::exec_wait(const std::string &exec_id, const std::function
     }
 }
 
-std::string ContainerService::exec_inspect_json(const std::string &exec_id) {
+void ContainerService::exec_output_ended(const std::string &exec_id) {
     std::lock_guard lock(mu_);
+    if (auto it = execs_.find(exec_id); it != execs_.end()) it->second->output_ended = true;
+}
+
+std::string ContainerService::exec_inspect_json(const std::string &exec_id) {
+    std::unique_lock lock(mu_);
     auto it = execs_.find(exec_id);
     if (it == execs_.end()) throw NotFound("No such exec instance: " + exec_id);
+    {
+        auto e = it->second;
+        changed_.wait_for(lock, 5s, [&] { return e->finished || !e->output_ended || stopping_; });
+        it = execs_.find(exec_id);
+        if (it == execs_.end()) throw NotFound("No such exec instance: " + exec_id);
+    }
     const auto &e = *it->second;
     const auto &cfg = e.config;
     const auto cmd = value_or<std::vector<std::string>>(cfg, "Cmd", {});

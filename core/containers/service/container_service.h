@@ -141,6 +141,10 @@ public:
     void exec_start(const std::string &exec_id, const ExecStdio &fds);
     // Blocks until the exec process exits (or cancelled() turns true).
     void exec_wait(const std::string &exec_id, const std::function<bool()> &cancelled);
+    // The attached stream of exec_id saw EOF: its exit is imminent.
+    void exec_output_ended(const std::string &exec_id);
+    // docker asks for the exit code as soon as the stream ends; when it has
+    // ended but the exit event is still on its way, this waits (≤ 5 s) for it.
     std::string exec_inspect_json(const std::string &exec_id);
     void exec_resize(const std::string &exec_id, unsigned rows, unsigned cols);
 

@@ -51,6 +51,7 @@ struct ContainerService::ExecInstance {
     int exit_code = 0;
     int pid = 0;
     bool can_remove = false;
+    bool output_ended = false; // the attached stream saw EOF (the process is exiting)
 };
 
 // JSON helpers shared by the service files.
