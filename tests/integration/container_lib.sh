@@ -16,7 +16,7 @@
 #   section NAME FUNC           run FUNC in a subshell; a failure or skip is
 #                               recorded and the next section still runs
 #   sections_done               print the summary; exit 1 if a section
-#                               failed, 77 if one skipped, else 0
+#                               failed, 77 if every one skipped, else 0
 #   tm ARGS...                  tmux on a server private to this test
 #   bg_track PID                a background helper the clean-up must kill
 #
@@ -214,9 +214,13 @@ sections_done() {
     if [ ${#CT_FAILED[@]} -gt 0 ]; then
         exit 1
     fi
-    if [ ${#CT_SKIPPED[@]} -gt 0 ]; then
-        echo "SKIP: some sections need routes berthd does not serve yet"
+    # The test is skipped only when nothing ran; otherwise it passes on what
+    # ran and names the sections left out (they wait for routes berthd does
+    # not serve yet, such as /events).
+    if [ ${#CT_SKIPPED[@]} -gt 0 ] && [ ${#CT_PASSED[@]} -eq 0 ]; then
+        echo "SKIP: every section needs routes berthd does not serve yet"
         exit 77
     fi
+    [ ${#CT_SKIPPED[@]} -eq 0 ] || echo "NOTE: sections not run (routes berthd does not serve yet): ${CT_SKIPPED[*]}"
     exit 0
 }
