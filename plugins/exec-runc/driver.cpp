@@ -387,8 +387,16 @@ void Driver::restore(const std::string &id, const std::string &options_json) {
     Options o = parse_options(id, options_json.c_str());
     std::string reply;
     if (!shim_call(o.dir, "state", {}, reply)) {
-        // Record the exit (killing an orphaned init) so the host can read it.
+        // Record the exit (killing an orphaned init) so the host can read it,
+        // and drop the runtime's state: the host cannot delete a container
+        // this instance never adopted.
         recover_without_shim(o.dir);
+        std::string cmd = "'" + o.runtime + "' ";
+        for (const auto &a : o.runtime_args) cmd += "'" + a + "' ";
+        cmd += "delete --force '" + id + "' >/dev/null 2>&1";
+        if (std::system(cmd.c_str()) != 0) {
+            // Nothing to delete is fine: the runtime may never have had it.
+        }
         fail(BERTH_E_NOTFOUND, "container " + id + ": its shim is gone");
     }
     watch_unreported_execs(id, adopt(id, o));
