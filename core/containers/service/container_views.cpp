@@ -106,17 +106,7 @@ std::string diff_parent_of(images::ImageService &images, const Container &c) {
 std::string ContainerService::container_json(const Container &c, bool size) {
     const json cfg = parse_object(c.config_json);
     const json hc = parse_object(c.host_config_json);
-    json state = {{"Status", c.state.status()},
-                  {"Running", c.state.running},
-                  {"Paused", c.state.paused},
-                  {"Restarting", c.state.restarting},
-                  {"OOMKilled", c.state.oom_killed},
-                  {"Dead", c.state.dead},
-                  {"Pid", c.state.pid},
-                  {"ExitCode", c.state.exit_code},
-                  {"Error", c.state.error},
-                  {"StartedAt", format_time(c.state.started_at)},
-                  {"FinishedAt", format_time(c.state.finished_at)}};
+    json state = json::parse(state_json(c.state, false));
     json exec_ids = nullptr;
     {
         std::lock_guard lock(mu_);

@@ -121,21 +121,21 @@ void Container::set_start_error(const std::string &error, int exit_code) {
 
 // --- config.v2.json ---
 
+std::string state_json(const ContainerState &st, bool on_disk) {
+    json state = {{"Status", st.status()}, {"Running", st.running}, {"Paused", st.paused},
+                  {"Restarting", st.restarting}, {"OOMKilled", st.oom_killed}};
+    if (on_disk) state["RemovalInProgress"] = st.removal_in_progress;
+    state["Dead"] = st.dead;
+    state["Pid"] = st.pid;
+    state["ExitCode"] = st.exit_code;
+    state["Error"] = st.error;
+    state["StartedAt"] = format_time(st.started_at);
+    state["FinishedAt"] = format_time(st.finished_at);
+    return state.dump();
+}
+
 std::string container_to_json(const Container &c) {
-    json state = {
-        {"Status", c.state.status()},
-        {"Running", c.state.running},
-        {"Paused", c.state.paused},
-        {"Restarting", c.state.restarting},
-        {"OOMKilled", c.state.oom_killed},
-        {"RemovalInProgress", c.state.removal_in_progress},
-        {"Dead", c.state.dead},
-        {"Pid", c.state.pid},
-        {"ExitCode", c.state.exit_code},
-        {"Error", c.state.error},
-        {"StartedAt", format_time(c.state.started_at)},
-        {"FinishedAt", format_time(c.state.finished_at)},
-    };
+    json state = json::parse(state_json(c.state, true));
     if (c.state.health)
         state["Health"] = {{"Status", c.state.health->status}, {"FailingStreak", c.state.health->failing_streak}};
     json mounts = json::object();

@@ -70,6 +70,10 @@ struct Container {
 std::string container_to_json(const Container &c);
 Container container_from_json(const std::string &text);
 
+// The State object (moby's field order); on_disk adds RemovalInProgress,
+// which config.v2.json keeps and inspect does not show. Health is the caller's.
+std::string state_json(const ContainerState &state, bool on_disk);
+
 std::string format_time(TimePoint t);        // RFC3339Nano, Go's zero time for TimePoint{}
 TimePoint parse_time(const std::string &s);  // inverse; zero time and malformed -> TimePoint{}
 
