@@ -32,6 +32,10 @@ BERTH_APT_PACKAGES=(
   runc libseccomp-dev tini
   # the container walk-through test drives a real terminal
   tmux
+  # net-bridge: links, addresses and routes through libnl; NAT and filtering
+  # through libnftables (berth's own tables only); the embedded DNS server
+  # encodes and decodes messages with ldns
+  libnl-3-dev libnl-route-3-dev libnftables-dev nftables libldns-dev
 )
 
 # Prints the packages from the list that are not fully installed.
