@@ -113,6 +113,7 @@ Driver::Options Driver::parse_options(const std::string &id, const char *text) c
     if (j.contains("runtime_args")) o.runtime_args = j["runtime_args"].get<std::vector<std::string>>();
     o.open_stdin = j.value("open_stdin", false);
     o.stdin_once = j.value("stdin_once", false);
+    o.start = j.value("start", false);
     if (j.contains("terminal") && j["terminal"].is_boolean()) o.terminal = j["terminal"].get<bool>();
     if (j.contains("rows") && j["rows"].is_number_unsigned()) o.rows = j["rows"].get<unsigned>();
     if (j.contains("cols") && j["cols"].is_number_unsigned()) o.cols = j["cols"].get<unsigned>();
@@ -210,6 +211,7 @@ int Driver::create(const std::string &id, const berth_exec_create_opts &opts) {
     req.cols = o.cols.value_or(req.cols);
     req.open_stdin = o.open_stdin;
     req.stdin_once = o.stdin_once;
+    req.start = o.start;
     if (!o.log_library.empty()) {
         req.log_library = o.log_library;
         req.log_driver = o.log_driver;

@@ -59,6 +59,8 @@ private:
         std::string dir, runtime;
         std::vector<std::string> runtime_args;
         bool open_stdin = false, stdin_once = false;
+        // "start": true — create also starts the container; start() is then a no-op.
+        bool start = false;
         // Present in options_json: these win over berth_exec_stdio's.
         std::optional<bool> terminal;
         std::optional<unsigned> rows, cols;

@@ -62,6 +62,7 @@ int launch_shim(const LaunchRequest &req) {
     }
     if (req.open_stdin) argv.push_back("--open-stdin");
     if (req.stdin_once) argv.push_back("--stdin-once");
+    if (req.start) argv.push_back("--start");
     if (!req.log_library.empty()) {
         argv.insert(argv.end(), {"--log-library", req.log_library, "--log-info", req.log_info_file});
         if (!req.log_driver.empty()) argv.insert(argv.end(), {"--log-driver", req.log_driver});

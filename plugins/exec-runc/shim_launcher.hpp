@@ -22,6 +22,7 @@ struct LaunchRequest {
     bool terminal = false;
     unsigned rows = 0, cols = 0;
     bool open_stdin = false, stdin_once = false;
+    bool start = false; // the shim starts the container as it creates it
     // The log driver the shim hosts; empty library: none ("none" driver).
     std::string log_library, log_driver, log_plugin_config, log_info_file;
 };

@@ -162,6 +162,15 @@ void ContainerService::start(const std::string &ref) {
     start_locked(c, *l);
 }
 
+namespace {
+void close_attach_fds(std::vector<AttachRequest> &pending) {
+    for (auto &a : pending)
+        for (int fd : {a.fds.stdin_fd, a.fds.stdout_fd, a.fds.stderr_fd})
+            if (fd >= 0) ::close(fd);
+    pending.clear();
+}
+} // namespace
+
 void ContainerService::start_locked(Container &c, Live &l) {
     if (c.state.paused) throw Conflict("cannot start a paused container, try unpause instead");
     if (c.state.removal_in_progress || c.state.dead)
@@ -198,23 +207,47 @@ void ContainerService::start_locked(Container &c, Live &l) {
         const json cfg = parse_object(c.config_json);
         ExecStdio stdio;
         stdio.terminal = value_or<bool>(cfg, "Tty", false);
-        const int pid = exec_->create(c.id, bundle, shim_options(c), stdio);
-        l.has_task = true;
         std::vector<AttachRequest> pending;
         {
             std::lock_guard lock(mu_);
             pending.swap(l.pending_attach);
         }
-        for (auto &a : pending) {
-            try {
-                exec_->attach(c.id, "", a.fds);
-            } catch (const std::exception &e) {
-                spdlog::warn("attach {}: {}", c.id.substr(0, 12), e.what());
+        // Nothing has to happen between the runtime's create and start unless
+        // more than one client waits to attach: then one call creates and
+        // starts (the runtime's `run --detach`), and the single waiting
+        // attach rides on the create as the shim's first client, so it sees
+        // the very first output all the same.
+        const bool one_call = pending.size() <= 1;
+        std::string options = shim_options(c);
+        if (one_call) {
+            json o = json::parse(options);
+            o["start"] = true;
+            options = o.dump();
+            if (!pending.empty()) {
+                const auto &fds = pending.front().fds;
+                stdio.stdin_fd = fds.stdin_fd;
+                stdio.stdout_fd = fds.stdout_fd;
+                stdio.stderr_fd = fds.stderr_fd;
             }
-            for (int fd : {a.fds.stdin_fd, a.fds.stdout_fd, a.fds.stderr_fd})
-                if (fd >= 0) ::close(fd);
         }
-        exec_->start(c.id);
+        int pid = 0;
+        try {
+            pid = exec_->create(c.id, bundle, options, stdio);
+        } catch (...) {
+            close_attach_fds(pending);
+            throw;
+        }
+        l.has_task = true;
+        if (!one_call)
+            for (auto &a : pending) {
+                try {
+                    exec_->attach(c.id, "", a.fds);
+                } catch (const std::exception &e) {
+                    spdlog::warn("attach {}: {}", c.id.substr(0, 12), e.what());
+                }
+            }
+        close_attach_fds(pending); // the shim holds its own copies
+        exec_->start(c.id); // a no-op after a one-call create
         c.set_running(pid);
         if (c.state.health || cfg.contains("Healthcheck")) {
             const json hcheck = cfg.value("Healthcheck", json::object());

@@ -18,6 +18,7 @@ bool parse_options(int argc, char **argv, Options &o, std::string &err) {
         bool *flag = a == "--terminal"     ? &o.terminal
                      : a == "--open-stdin" ? &o.open_stdin
                      : a == "--stdin-once" ? &o.stdin_once
+                     : a == "--start"      ? &o.start
                                            : nullptr;
         if (flag != nullptr) {
             *flag = true;

@@ -85,7 +85,8 @@ bool Server::create() {
     o_.stdin_fd = o_.stdout_fd = o_.stderr_fd = -1;  // owned by init_ now
     const std::string pid_file = o_.dir + "/" + pid_file_name;
     unlink(pid_file.c_str());
-    std::vector<std::string> args{"create", "--bundle", o_.bundle, "--pid-file", pid_file};
+    std::vector<std::string> args{o_.start ? "run" : "create", "--bundle", o_.bundle, "--pid-file", pid_file};
+    if (o_.start) args.push_back("--detach");
 
     if (o_.terminal) {
         std::string err = run_runtime(init_, args, o_.id, o_.dir + "/console.sock", o_.rows, o_.cols);
@@ -116,6 +117,7 @@ bool Server::create() {
         std::fprintf(stderr, "berth-shim: no memory cgroup OOM counter for pid %d; OOM kills go unreported\n",
                      init_.pid);
     oom_base_ = std::max(0LL, read_oom_kill_count(oom_file_));
+    if (o_.start) status_ = Status::running;
     report_ready("ok " + std::to_string(init_.pid) + "\n");
     return true;
 }

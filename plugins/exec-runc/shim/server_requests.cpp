@@ -210,6 +210,9 @@ std::string Server::handle_request(int fd, const std::string &line, std::vector<
         return s;
     }
     if (cmd == "start") {
+        // Started already by `run --detach` (--start): the host's start is a
+        // no-op, even when the process has exited by now.
+        if (o_.start) return "{\"ok\":true}\n";
         if (status_ != Status::created) return error_reply("container is not in created state");
         RuntimeResult r = runtime_.run_captured({"start", o_.id});
         if (!r.ok()) return error_reply(r.output);
