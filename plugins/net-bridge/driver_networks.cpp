@@ -24,6 +24,16 @@ void enable_ip_forward() {
                                        "(/proc/sys/net/ipv4/ip_forward)");
 }
 
+// icc=false drops bridge-to-same-bridge traffic in the forward hook, which
+// only sees bridged frames when br_netfilter hands them to IP (dockerd sets
+// the same switch). Without br_netfilter the option cannot be enforced.
+bool enable_bridge_netfilter() {
+    std::ofstream f("/proc/sys/net/bridge/bridge-nf-call-iptables");
+    f << "1\n";
+    f.flush();
+    return static_cast<bool>(f);
+}
+
 bool same_config(const NetworkRecord &a, const NetworkRecord &b) {
     return a.bridge == b.bridge && a.subnet == b.subnet && a.gateway == b.gateway &&
            a.mtu == b.mtu && a.internal == b.internal && a.masquerade == b.masquerade &&
@@ -42,6 +52,10 @@ bool Driver::realise_network(const std::string &nid, const NetworkRecord &net) {
         }
         nl.set_up(net.bridge);
         if (!net.internal) enable_ip_forward();
+        if (!net.icc && !enable_bridge_netfilter())
+            log(BERTH_LOG_WARN, "bridge " + net.bridge +
+                                    ": enable_icc=false is not enforced: br_netfilter is not "
+                                    "available (/proc/sys/net/bridge/bridge-nf-call-iptables)");
         nft_.ensure_base();
         if (created || !nft_.chain_exists(nft::network_forward_chain(nid))) {
             std::string rules = nft::network_rules(nft_.name(), nid, net);
@@ -74,7 +88,7 @@ void Driver::create_network(const std::string &nid, const std::string &config_js
         if (other.bridge == net.bridge)
             throw sdk::error(BERTH_E_EXISTS, "bridge " + net.bridge +
                                                  " is already used by network " + other_id);
-    realise_network(nid, net);
+    net.owns_bridge = realise_network(nid, net);
     state_.networks[nid] = net;
     save();
 }
@@ -90,7 +104,7 @@ void Driver::delete_network(const std::string &nid) {
     nft_.remove_chain(nft::network_forward_chain(nid));
     nft_.remove_chain(nft::network_nat_chain(nid));
     nft_.remove_bridge_element(net.bridge);
-    Netlink().delete_link(net.bridge);
+    if (net.owns_bridge) Netlink().delete_link(net.bridge);
     state_.networks.erase(nid);
     save();
 }

@@ -20,6 +20,9 @@ struct NetworkRecord {
     bool icc = true;         // com.docker.network.bridge.enable_icc
     std::string host_binding_ipv4 = "0.0.0.0";  // default host_ip of published ports
     std::map<std::string, std::string> options;  // as given, for comparison on re-create
+    // False when the bridge existed before the network (named by the
+    // bridge.name option): delete_network then leaves the link alone.
+    bool owns_bridge = true;
 };
 
 struct PortMapping {

@@ -72,7 +72,7 @@ json network_to_json(const NetworkRecord &n) {
                 {"gateway", n.gateway},     {"mtu", n.mtu},
                 {"internal", n.internal},   {"masquerade", n.masquerade},
                 {"icc", n.icc},             {"host_binding_ipv4", n.host_binding_ipv4},
-                {"options", n.options}};
+                {"options", n.options},     {"owns_bridge", n.owns_bridge}};
 }
 
 NetworkRecord network_of_json(const json &j) {
@@ -86,6 +86,7 @@ NetworkRecord network_of_json(const json &j) {
     n.icc = j.value("icc", true);
     n.host_binding_ipv4 = j.value("host_binding_ipv4", "0.0.0.0");
     n.options = j.value("options", std::map<std::string, std::string>{});
+    n.owns_bridge = j.value("owns_bridge", true);
     return n;
 }
 

@@ -49,6 +49,20 @@ TEST_F(NetBridgeKernel, DefaultBridgeNameComesFromTheNetworkId) {
               BERTH_E_EXISTS);
 }
 
+TEST_F(NetBridgeKernel, PreExistingBridgeIsUsedAndKept) {
+    sh("ip link add btpre type bridge");
+    ASSERT_EQ(inst_->create_network(nid1, network_config("172.30.0.0/24", "172.30.0.1", "btpre")),
+              BERTH_OK)
+        << inst_->message();
+    EXPECT_NE(sh("ip -o -4 addr show dev btpre").find("172.30.0.1/24"), std::string::npos);
+    ASSERT_EQ(inst_->delete_network(nid1), BERTH_OK) << inst_->message();
+    EXPECT_EQ(sh("ip link show btpre").find("does not exist"), std::string::npos);
+    sh("ip link add btdummy type veth peer name btdummy-p");
+    EXPECT_EQ(inst_->create_network(nid2, network_config("172.31.0.0/24", "172.31.0.1", "btdummy")),
+              BERTH_E_EXISTS);
+    EXPECT_NE(inst_->message().find("btdummy"), std::string::npos);
+}
+
 TEST_F(NetBridgeKernel, EndpointJoinsAContainer) {
     ASSERT_EQ(inst_->create_network(nid1, network_config("172.30.0.0/16", "172.30.0.1", "bt0", false,
                                                          R"({"com.docker.network.driver.mtu":"1400"})")),
@@ -138,6 +152,17 @@ TEST_F(NetBridgeKernel, IccFalseDropsTrafficWithinTheBridge) {
                                                          R"({"com.docker.network.bridge.enable_icc":"false"})")),
               BERTH_OK);
     EXPECT_NE(nft_listing().find("iifname \"bt0\" oifname \"bt0\" drop"), std::string::npos);
+    std::ifstream nf("/proc/sys/net/bridge/bridge-nf-call-iptables");
+    std::string on;
+    if (!(nf >> on) || on != "1") GTEST_SKIP() << "no br_netfilter: icc=false cannot be enforced";
+    ContainerNetns a, b;
+    ASSERT_EQ(inst_->create_endpoint(nid1, eid1, iface("172.30.0.2/24")), BERTH_OK);
+    ASSERT_EQ(inst_->create_endpoint(nid1, eid2, iface("172.30.0.3/24")), BERTH_OK);
+    ASSERT_EQ(inst_->join(nid1, eid1, a.path()), BERTH_OK) << inst_->message();
+    ASSERT_EQ(inst_->join(nid1, eid2, b.path()), BERTH_OK) << inst_->message();
+    EchoServer server(b, 7000, "b");
+    EXPECT_EQ(exchange("172.30.0.3", 7000, "host"), "b:host");
+    EXPECT_EQ(exchange_from(a, "172.30.0.3", 7000, "a", 800), "");
 }
 
 } // namespace berth::test

@@ -129,7 +129,8 @@ std::string sh(const std::string &command) {
     return out;
 }
 
-EchoServer::EchoServer(const ContainerNetns &ns, int port, std::string tag) : tag_(std::move(tag)) {
+EchoServer::EchoServer(const ContainerNetns &ns, int port, std::string tag, bool report_peer)
+    : tag_(std::move(tag)), report_peer_(report_peer) {
     std::promise<int> bound;
     auto result = bound.get_future();
     int ns_fd = open(ns.path().c_str(), O_RDONLY | O_CLOEXEC);
@@ -162,7 +163,9 @@ EchoServer::EchoServer(const ContainerNetns &ns, int port, std::string tag) : ta
 
 void EchoServer::serve(int fd) {
     for (;;) {
-        int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+        sockaddr_in peer{};
+        socklen_t peer_len = sizeof peer;
+        int c = accept4(fd, reinterpret_cast<sockaddr *>(&peer), &peer_len, SOCK_CLOEXEC);
         if (c < 0) {
             if (errno == EINTR) continue;
             return;  // shutdown() by the destructor
@@ -170,6 +173,11 @@ void EchoServer::serve(int fd) {
         char buf[512];
         ssize_t n = read(c, buf, sizeof buf);
         std::string reply = tag_ + ":" + std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
+        if (report_peer_) {
+            char ip[INET_ADDRSTRLEN] = {};
+            inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof ip);
+            reply = tag_ + ":" + ip;
+        }
         (void)!write(c, reply.data(), reply.size());
         close(c);
     }

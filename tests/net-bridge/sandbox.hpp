@@ -32,6 +32,7 @@ public:
     ContainerNetns();
     ~ContainerNetns();  // SIGKILL + reap
     std::string path() const;  // /proc/<pid>/ns/net
+    int pid() const { return pid_; }
     // Run fn on a thread inside the namespace.
     void run(const std::function<void()> &fn) const;
     // Output of a shell command run inside the namespace.
@@ -44,16 +45,18 @@ private:
 // Output of a shell command in the calling thread's namespace.
 std::string sh(const std::string &command);
 
-// A TCP server answering each connection with "<tag>:<what it read>".
+// A TCP server answering each connection with "<tag>:<what it read>", or
+// with "<tag>:<client address>" when report_peer is set.
 class EchoServer {
 public:
-    EchoServer(const ContainerNetns &ns, int port, std::string tag);
+    EchoServer(const ContainerNetns &ns, int port, std::string tag, bool report_peer = false);
     ~EchoServer();
 
 private:
     void serve(int fd);
     int fd_ = -1;
     std::string tag_;
+    bool report_peer_ = false;
     std::thread thread_;
 };
 
