@@ -307,13 +307,21 @@ void ContainerService::start_locked(Container &c, Live &l) {
 }
 
 // Undo what start did: the shim and runtime state, the volumes, the rootfs mount.
-void ContainerService::cleanup_runtime(Container &c, Live &l) {
+// With `task_deletion`, the runtime's delete (a whole runtime process, the
+// slowest part) runs on that thread while the rest goes on, and the caller
+// joins it; the bundle directory, which the shim lives in, is then left for
+// the caller to remove after the join.
+void ContainerService::cleanup_runtime(Container &c, Live &l, std::thread *task_deletion) {
     if (l.has_task) {
-        try {
-            exec_->remove(c.id);
-        } catch (const std::exception &e) {
-            spdlog::debug("delete task {}: {}", c.id.substr(0, 12), e.what());
-        }
+        auto remove_task = [this, id = c.id] {
+            try {
+                exec_->remove(id);
+            } catch (const std::exception &e) {
+                spdlog::debug("delete task {}: {}", id.substr(0, 12), e.what());
+            }
+        };
+        if (task_deletion) *task_deletion = std::thread(remove_task);
+        else remove_task();
         l.has_task = false;
     }
     for (const auto &v : l.acquired_volumes) {
@@ -332,6 +340,7 @@ void ContainerService::cleanup_runtime(Container &c, Live &l) {
         }
         l.rootfs.clear();
     }
+    if (task_deletion && task_deletion->joinable()) return;
     std::error_code ec;
     fs::remove_all(bundle_dir(c.id), ec);
 }
@@ -366,7 +375,16 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
     std::unique_lock op(l->op);
     Container c = store_->resolve(id);
     if (!c.state.running || c.state.restarting) return; // already handled (restore, a failed start)
-    cleanup_runtime(c, *l);
+    // The runtime's delete overlaps the rest; waiters on the exit are told
+    // before it is joined (below), while this container's lock is still held.
+    std::thread task_deletion;
+    cleanup_runtime(c, *l, &task_deletion);
+    const auto finish_task_deletion = [&] {
+        if (!task_deletion.joinable()) return;
+        task_deletion.join();
+        std::error_code ec;
+        fs::remove_all(bundle_dir(id), ec);
+    };
     const json hc = parse_object(c.host_config_json);
     const RestartPolicy policy = parse_restart_policy(c.host_config_json);
     bool manual;
@@ -406,16 +424,18 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
     changed_.notify_all();
     spdlog::info("container {} exited with {}{}", id.substr(0, 12), exit_code, oom_killed ? " (OOM killed)" : "");
     if (restart) {
+        finish_task_deletion();
         schedule_restart(id, delay);
     } else if (auto_remove) {
         try {
             c.begin_removal(true);
             store_->save(c);
-            remove_locked(c, *l, true);
+            remove_locked(c, *l, true, finish_task_deletion);
         } catch (const std::exception &e) {
             spdlog::warn("auto-remove {}: {}", id.substr(0, 12), e.what());
         }
     }
+    finish_task_deletion();
 }
 
 void ContainerService::schedule_restart(const std::string &id, std::chrono::milliseconds delay) {

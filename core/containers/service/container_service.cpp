@@ -298,7 +298,8 @@ void ContainerService::remove(const std::string &ref, bool force, bool remove_vo
     remove_locked(c, *l, remove_volumes);
 }
 
-void ContainerService::remove_locked(Container &c, Live &l, bool remove_volumes) {
+void ContainerService::remove_locked(Container &c, Live &l, bool remove_volumes,
+                                     const std::function<void()> &before_record_removal) {
     if (l.has_task) cleanup_runtime(c, l);
     for (const auto &m : c.mount_points)
         if (m.type == "volume" && !m.name.empty() && volumes_.forget) {
@@ -319,6 +320,7 @@ void ContainerService::remove_locked(Container &c, Live &l, bool remove_volumes)
             throw InternalError("unable to remove filesystem for " + c.id + ": " + e.what());
         }
     }
+    if (before_record_removal) before_record_removal();
     store_->remove(c.id);
     std::error_code ec;
     fs::remove_all(bundle_dir(c.id), ec);

@@ -166,13 +166,16 @@ private:
     std::shared_ptr<Live> live(const std::string &id);
     Container resolve(const std::string &ref) const { return store_->resolve(ref); }
     void start_locked(Container &c, Live &l);
-    void cleanup_runtime(Container &c, Live &l);
+    void cleanup_runtime(Container &c, Live &l, std::thread *task_deletion = nullptr);
     void handle_exit(const std::string &id, int exit_code, bool oom_killed, const std::string &exited_at);
     void after_exit(const std::string &id);
     void schedule_restart(const std::string &id, std::chrono::milliseconds delay);
     void set_manual_stop(const std::string &id, bool on);
     bool manual_stop_marked(const std::string &id) const;
-    void remove_locked(Container &c, Live &l, bool remove_volumes);
+    // before_record_removal runs after the layers are gone and before the
+    // record is (auto-remove joins the runtime's delete there).
+    void remove_locked(Container &c, Live &l, bool remove_volumes,
+                       const std::function<void()> &before_record_removal = {});
     void notify();
     bool wait_for_exit(const std::string &id, uint64_t seq, std::chrono::milliseconds timeout);
     std::string shim_options(const Container &c) const;
