@@ -2,13 +2,12 @@
 // operations. Networks, endpoints and ports live in driver_*.cpp.
 #include "driver.hpp"
 
-#include "ipv4.hpp"
-#include "links.hpp"
-#include "nft_rules.hpp"
 #include "proxy_launcher.hpp"
 
 #include <berth/sdk.hpp>
 #include <nlohmann/json.hpp>
+
+#include <cctype>
 
 namespace berth::netbridge {
 

@@ -60,6 +60,11 @@ void Driver::program_external(const std::string &nid, const std::string &eid,
         return;
     }
     const std::string ip = ip_of(ep.address);
+    // A mapping without a host address binds the network's default
+    // (host_binding_ipv4, 0.0.0.0 unless set); the record keeps the address
+    // actually used, for the proxy and the DNAT rule alike.
+    for (auto &w : wanted)
+        if (w.host_ip.empty()) w.host_ip = net.host_binding_ipv4;
 
     // Proxies first: a port already taken fails the call before any rule
     // changes. Mappings that stay keep their running proxy.

@@ -129,6 +129,45 @@ TEST_F(NetBridgeKernel, PortInUseIsAClearBusyError) {
     close(taken);
 }
 
+TEST_F(NetBridgeKernel, HostBindingAddressIsTheDefaultHostIp) {
+    ContainerNetns c;
+    ASSERT_EQ(inst_->create_network(nid1, network_config("172.30.0.0/24", "172.30.0.1", "bt0", false,
+                                                         R"({"com.docker.network.bridge.host_binding_ipv4":"127.0.0.1"})")),
+              BERTH_OK)
+        << inst_->message();
+    ASSERT_EQ(inst_->create_endpoint(nid1, eid1, iface("172.30.0.2/24")), BERTH_OK);
+    ASSERT_EQ(inst_->join(nid1, eid1, c.path()), BERTH_OK) << inst_->message();
+    EchoServer server(c, 80, "web");
+    ASSERT_EQ(inst_->program_external(nid1, eid1, tcp_port(80, 18080, "")), BERTH_OK)
+        << inst_->message();
+    EXPECT_EQ(exchange("127.0.0.1", 18080, "lo"), "web:lo");
+    EXPECT_EQ(exchange("172.30.0.1", 18080, "gw", 500), "");  // not bound there
+    ASSERT_EQ(inst_->endpoint_info(nid1, eid1), BERTH_OK);
+    EXPECT_EQ(json::parse(inst_->out())["ports"][0]["host_ip"], "127.0.0.1");
+}
+
+TEST_F(NetBridgeKernel, MacFromTheCoreIsUsed) {
+    ContainerNetns c;
+    ASSERT_EQ(inst_->create_network(nid1, network_config("172.30.0.0/24", "172.30.0.1", "bt0")),
+              BERTH_OK);
+    ASSERT_EQ(inst_->create_endpoint(nid1, eid1,
+                                     R"({"v":1,"address":"172.30.0.9/24","mac":"02:42:AA:BB:CC:DD"})"),
+              BERTH_OK)
+        << inst_->message();
+    EXPECT_EQ(json::parse(inst_->out())["mac"], "02:42:aa:bb:cc:dd");
+    ASSERT_EQ(inst_->join(nid1, eid1, c.path(), R"({"v":1,"ifname_prefix":"net","mtu":1300})"),
+              BERTH_OK)
+        << inst_->message();
+    EXPECT_EQ(json::parse(inst_->out())["ifname"], "net0");
+    std::string link = c.sh("ip link show net0");
+    EXPECT_NE(link.find("02:42:aa:bb:cc:dd"), std::string::npos) << link;
+    EXPECT_NE(link.find("mtu 1300"), std::string::npos) << link;
+    EXPECT_EQ(inst_->create_endpoint(nid1, eid2, iface("172.31.0.9/24")), BERTH_E_INVAL);
+    EXPECT_NE(inst_->message().find("outside the subnet"), std::string::npos);
+    EXPECT_EQ(inst_->create_endpoint(nid2, eid2, iface("172.30.0.3/24")), BERTH_E_NOTFOUND);
+    EXPECT_EQ(inst_->join(nid1, eid1, "/proc/1/ns/nope"), BERTH_E_NOTFOUND);
+}
+
 TEST_F(NetBridgeKernel, QuiesceRefusesChangesUntilResume) {
     ASSERT_EQ(inst_->quiesce(), BERTH_OK);
     EXPECT_EQ(inst_->create_network(nid1, network_config("172.30.0.0/24", "172.30.0.1", "bt0")),
