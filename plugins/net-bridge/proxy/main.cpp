@@ -110,7 +110,11 @@ int listen_on(const Options &o) {
 } // namespace
 
 int main(int argc, char **argv) {
+    // Dispositions survive exec: whatever berthd ignored, the proxy must
+    // still stop on SIGTERM/SIGINT.
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
     Options o = parse(argc, argv);
     berth::proxy::Target target = address_of(o.container_ip, o.container_port, "-container-ip");
     int listener = listen_on(o);

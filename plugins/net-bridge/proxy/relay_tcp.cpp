@@ -17,8 +17,9 @@ namespace {
 constexpr size_t buffer_size = 16 * 1024;
 constexpr size_t thread_stack = 64 * 1024;
 
-struct Pair {
-    int client, upstream;
+struct Connection {
+    int client;
+    const Target *target;
 };
 
 bool write_all(int fd, const char *p, size_t n) {
@@ -32,9 +33,22 @@ bool write_all(int fd, const char *p, size_t n) {
     return true;
 }
 
-void *splice_pair(void *arg) {
-    Pair pair = *static_cast<Pair *>(arg);
-    delete static_cast<Pair *>(arg);
+// Connect to the container on this thread (a target that does not answer
+// must not hold up the accept loop), then copy both ways until both close.
+void *serve_connection(void *arg) {
+    Connection conn = *static_cast<Connection *>(arg);
+    delete static_cast<Connection *>(arg);
+    const Target &target = *conn.target;
+    int upstream = socket(target.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (upstream < 0 ||
+        connect(upstream, reinterpret_cast<const sockaddr *>(&target.addr), target.len) != 0) {
+        if (upstream >= 0) close(upstream);
+        close(conn.client);
+        return nullptr;
+    }
+    struct {
+        int client, upstream;
+    } pair{conn.client, upstream};
     char buf[buffer_size];
     int from[2] = {pair.client, pair.upstream}, to[2] = {pair.upstream, pair.client};
     bool open[2] = {true, true};
@@ -75,19 +89,11 @@ void relay_tcp(int listener, const Target &target) {
             if (errno == EMFILE || errno == ENFILE) usleep(100000);
             continue;
         }
-        int upstream = socket(target.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (upstream < 0 ||
-            connect(upstream, reinterpret_cast<const sockaddr *>(&target.addr), target.len) != 0) {
-            if (upstream >= 0) close(upstream);
-            close(client);
-            continue;
-        }
-        auto *pair = new Pair{client, upstream};
+        auto *conn = new Connection{client, &target};
         pthread_t t;
-        if (pthread_create(&t, &attr, splice_pair, pair) != 0) {
-            delete pair;
+        if (pthread_create(&t, &attr, serve_connection, conn) != 0) {
+            delete conn;
             close(client);
-            close(upstream);
         }
     }
 }
