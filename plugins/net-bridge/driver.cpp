@@ -42,12 +42,19 @@ DriverConfig config_from_json(const std::string &config_json, const berth_host *
 Driver::Driver(const berth_host *host, DriverConfig config)
     : host_(host), config_(std::move(config)), file_(config_.state_dir), nft_(config_.nft_table) {
     state_ = file_.load();
-    adopt();
+    if (file_.try_lock())
+        adopt();
+    else
+        log(BERTH_LOG_INFO, "another generation holds " + file_.path() +
+                                "; its records arrive by import_state (hot swap)");
 }
 
 void Driver::log(int32_t level, const std::string &msg) const { host_->log(host_, level, msg.c_str()); }
 
-void Driver::save() { file_.save(state_); }
+void Driver::save() {
+    file_.try_lock();  // after a swap: taken once the old generation is gone
+    file_.save(state_);
+}
 
 void Driver::check_not_quiesced() const {
     if (quiesced_)

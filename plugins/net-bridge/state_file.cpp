@@ -3,6 +3,7 @@
 #include <berth/sdk.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,7 +22,23 @@ namespace {
 
 } // namespace
 
-StateFile::StateFile(std::string dir) : path_(std::move(dir) + "/state.json") {}
+StateFile::StateFile(std::string dir) : path_(dir + "/state.json"), lock_path_(dir + "/state.lock") {}
+
+StateFile::~StateFile() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+bool StateFile::try_lock() {
+    if (lock_fd_ >= 0) return true;
+    int fd = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) io_error("cannot open", lock_path_);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return false;
+    }
+    lock_fd_ = fd;
+    return true;
+}
 
 DriverState StateFile::load() const {
     std::ifstream in(path_);

@@ -207,6 +207,25 @@ TEST_F(NetBridgeKernel, HotSwapHandsOverAndKeepsTraffic) {
     ASSERT_EQ(next->delete_network(nid1), BERTH_OK) << next->message();
 }
 
+TEST_F(NetBridgeKernel, NewGenerationLeavesAdoptionToTheHandOver) {
+    ContainerNetns c;
+    network_with_container(*inst_, nid1, eid1, "172.30.0.", "bt0", c);
+    EchoServer server(c, 80, "web");
+    ASSERT_EQ(inst_->program_external(nid1, eid1, tcp_port(80, 18080)), BERTH_OK) << inst_->message();
+    int pid = proxy_pid(*inst_, eid1);
+    kill(pid, SIGKILL);
+    ASSERT_TRUE(gone(pid));
+    // A second instance while the first is alive is a hot swap in progress:
+    // it must not act on the state file (the first may be mid-change).
+    auto next = new_instance();
+    EXPECT_EQ(exchange("127.0.0.1", 18080, "lo", 500), "");
+    next.reset();
+    inst_.reset();
+    inst_ = new_instance();  // a plain restart adopts, restarting the proxy
+    EXPECT_EQ(exchange("127.0.0.1", 18080, "lo"), "web:lo");
+    EXPECT_NE(proxy_pid(*inst_, eid1), pid);
+}
+
 TEST_F(NetBridgeKernel, RestartAdoptsTheStateFile) {
     ContainerNetns c;
     network_with_container(*inst_, nid1, eid1, "172.30.0.", "bt0", c);

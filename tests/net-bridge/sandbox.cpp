@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,8 @@ ContainerNetns::ContainerNetns() {
     if (pid_ == 0) {
         char ok = unshare(CLONE_NEWNET) == 0 ? '1' : '0';
         (void)!write(ready[1], &ok, 1);
+        // Hold nothing of the parent's (a plugin's state lock, sockets).
+        syscall(SYS_close_range, 0U, ~0U, 0U);
         for (;;) pause();
     }
     close(ready[1]);
