@@ -25,6 +25,10 @@ struct ApplyState {
     int root_fd = -1;
     ApplyOptions options;
     bool chown = false; // preserve_ownership and running as root
+    // Owner of the directories a tar implies without listing them: the
+    // container's root under an id map (when chowning), else the caller.
+    bool own_implied = false;
+    Owner implied_owner{0, 0};
     ApplyResult result;
     // Paths this apply extracted, and every directory above one of them: an
     // opaque marker (remove style) keeps exactly these.
@@ -49,6 +53,9 @@ struct ApplyState {
     // is dropped; dirfd itself stays usable for the current entry.
     void remove(int dirfd, const std::string &name, const std::string &display);
     void forget_parent() noexcept { parent_valid = false; }
+    // The owner for open_parent_in_root: nullptr leaves implied directories
+    // to the caller.
+    const Owner *implied() const noexcept { return own_implied ? &implied_owner : nullptr; }
 
 private:
     UniqueFd parent;
@@ -57,7 +64,8 @@ private:
 };
 
 // Handles a member whose last component starts with ".wh.". `components`
-// are the member's checked components.
-void apply_whiteout(ApplyState &state, const std::vector<std::string> &components, struct archive_entry *entry);
+// are the member's checked components, `owner` its host owner (for an
+// overlay whiteout device).
+void apply_whiteout(ApplyState &state, const std::vector<std::string> &components, const Owner &owner);
 
 } // namespace berth::layertar::detail

@@ -31,7 +31,7 @@ int ApplyState::parent_fd(const std::vector<std::string> &components, const std:
     std::string path = join_components(components, components.size() - 1);
     if (parent_valid && path == parent_path) return parent.get();
     parent_valid = false;
-    parent = open_parent_in_root(root_fd, components, true, entry).fd;
+    parent = open_parent_in_root(root_fd, components, true, entry, implied()).fd;
     parent_path = std::move(path);
     parent_valid = true;
     return parent.get();
@@ -108,8 +108,11 @@ public:
         std::vector<std::string> components = tar_components(name_, "entry");
         // "./" is the root itself; docker leaves the root's metadata alone.
         if (components.empty()) return;
+        // Mapped first: an entry whose owner has no host id must leave
+        // nothing behind, not even a removed whiteout victim.
+        owner_ = host_owner(s_.options.id_map, archive_entry_uid(entry), archive_entry_gid(entry), components);
         if (components.back().starts_with(".wh.")) {
-            apply_whiteout(s_, components, entry);
+            apply_whiteout(s_, components, owner_);
             return;
         }
 
@@ -194,14 +197,14 @@ private:
         fail_errno(errno, at("link"));
     }
 
-    // Owner and mode from the tar, each only when the file does not already
-    // have it (st is its current state). chown comes first: it clears the
-    // set-id bits.
+    // Owner (the entry's, mapped to host ids) and mode from the tar, each
+    // only when the file does not already have it (st is its current
+    // state). chown comes first: it clears the set-id bits.
     void own_and_chmod(int fd, int dirfd, const std::string &name, struct archive_entry *entry, const struct stat &st,
                        bool chmod) {
         if (s_.chown) {
-            auto uid = static_cast<uid_t>(archive_entry_uid(entry));
-            auto gid = static_cast<gid_t>(archive_entry_gid(entry));
+            const uid_t uid = owner_.uid;
+            const gid_t gid = owner_.gid;
             if (st.st_uid != uid || st.st_gid != gid) {
                 int r = fd >= 0 ? ::fchown(fd, uid, gid)
                                 : ::fchownat(dirfd, name.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW);
@@ -361,6 +364,7 @@ private:
     struct archive *a_;
     const Source &source_;
     std::string name_;
+    Owner owner_{0, 0}; // the current entry's host owner
 };
 
 // Directory modes and times, deepest first (the reverse of tar order), each
@@ -391,6 +395,7 @@ namespace berth::layertar {
 
 ApplyResult apply(int in_fd, const std::filesystem::path &root, const ApplyOptions &options) {
     using namespace detail;
+    check_id_map(options.id_map);
     int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) fail_errno(errno, "open target root '" + root.string() + "'");
     UniqueFd root_fd(fd);
@@ -418,6 +423,10 @@ ApplyResult apply(int in_fd, const std::filesystem::path &root, const ApplyOptio
     state.root_fd = root_fd.get();
     state.options = options;
     state.chown = options.preserve_ownership && ::geteuid() == 0;
+    if (state.chown && !options.id_map.identity()) {
+        state.own_implied = true;
+        state.implied_owner = Owner{options.id_map.uid, options.id_map.gid};
+    }
     Extractor extractor(state, a.get(), source);
     for (;;) {
         struct archive_entry *entry = nullptr;

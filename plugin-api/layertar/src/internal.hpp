@@ -67,6 +67,25 @@ int32_t status_from_errno(int err) noexcept;
 // Throws LayerError(status_from_errno(err), "<what>: <strerror(err)>").
 [[noreturn]] void fail_errno(int err, const std::string &what);
 
+// ---- id mapping (id_map.cpp) --------------------------------------------------
+
+// A file's owner as host ids.
+struct Owner {
+    uid_t uid;
+    gid_t gid;
+};
+// INVAL unless the map's host ranges fit below (uid_t)-1, which chown
+// reads as "leave unchanged".
+void check_id_map(const IdMap &map);
+// The host owner for a tar entry's container uid and gid. With a map, an id
+// outside it throws INVAL naming the entry (its checked `components`) and
+// the id; the identity takes the ids as they are (cut to 32 bits, as the
+// chown call would).
+Owner host_owner(const IdMap &map, int64_t uid, int64_t gid, const std::vector<std::string> &components);
+// The container's view of host id `id` in a map range starting at `base`:
+// id - base inside [base, base + size), overflow_id outside.
+uint32_t container_id(uint32_t base, uint32_t size, uint32_t id) noexcept;
+
 // ---- names and paths (paths.cpp) ---------------------------------------------
 
 // Splits a tar member name into its components, dropping "." and empty ones
@@ -101,12 +120,13 @@ struct ParentDir {
     UniqueFd fd;
     std::string name;
 };
-// With create, missing directories on the way are made (0755, like docker);
-// without, fd is empty when the parent does not exist. `entry` names the tar
-// member in errors. A component that exists but is no directory (or is a
-// dangling symlink) is refused with INVAL.
+// With create, missing directories on the way are made (0755, like docker,
+// and owned by implied_owner when given); without, fd is empty when the
+// parent does not exist. `entry` names the tar member in errors. A component
+// that exists but is no directory (or is a dangling symlink) is refused with
+// INVAL.
 ParentDir open_parent_in_root(int root_fd, const std::vector<std::string> &components, bool create,
-                              const std::string &entry);
+                              const std::string &entry, const Owner *implied_owner = nullptr);
 
 // "/proc/self/fd/<dirfd>/<name>": how the l*xattr calls address an entry
 // without following a symlink in its place and without a path that could

@@ -43,7 +43,7 @@ namespace {
 } // namespace
 
 ParentDir open_parent_in_root(int root_fd, const std::vector<std::string> &components, bool create,
-                              const std::string &entry) {
+                              const std::string &entry, const Owner *implied_owner) {
     ParentDir out;
     out.name = components.back();
     size_t n = components.size() - 1;
@@ -67,6 +67,12 @@ ParentDir open_parent_in_root(int root_fd, const std::vector<std::string> &compo
         fd = openat2_in_root(root_fd, prefix.c_str(), O_PATH | O_DIRECTORY);
         if (fd == -ENOENT) {
             if (::mkdirat(cur.get(), components[i].c_str(), 0755) == 0) {
+                // Under an id map the container's root must own what the
+                // tar implied, as dockerd does, not the host's root.
+                if (implied_owner != nullptr &&
+                    ::fchownat(cur.get(), components[i].c_str(), implied_owner->uid, implied_owner->gid,
+                               AT_SYMLINK_NOFOLLOW) < 0)
+                    fail_errno(errno, "entry '" + entry + "': chown of '" + prefix + "'");
                 // Not the umask: docker makes implied directories 0755.
                 if (::fchmodat(cur.get(), components[i].c_str(), 0755, 0) < 0)
                     fail_errno(errno, "entry '" + entry + "': chmod of '" + prefix + "'");

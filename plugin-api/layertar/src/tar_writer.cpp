@@ -132,8 +132,8 @@ std::vector<Region> sparse_map(int fd, const struct stat &st, const std::string 
 
 class TarSink final : public PlanSink {
 public:
-    TarSink(struct archive *a, const Output &out)
-        : a_(a), out_(out), resolver_(archive_entry_linkresolver_new()), buffer_(new char[io_block]),
+    TarSink(struct archive *a, const Output &out, const IdMap &id_map)
+        : a_(a), out_(out), id_map_(id_map), resolver_(archive_entry_linkresolver_new()), buffer_(new char[io_block]),
           zeros_(new char[io_block]()) {
         if (resolver_ == nullptr) fail(BERTH_E_INTERNAL, "archive_entry_linkresolver_new failed");
         archive_entry_linkresolver_set_strategy(resolver_, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
@@ -149,6 +149,11 @@ public:
         if (!e) fail(BERTH_E_INTERNAL, "archive_entry_new failed");
         archive_entry_copy_stat(e.get(), &st);
         archive_entry_set_pathname(e.get(), path.c_str());
+        // A tar carries the container's ids, whatever the disk holds.
+        if (!id_map_.identity()) {
+            archive_entry_set_uid(e.get(), container_id(id_map_.uid, id_map_.size, st.st_uid));
+            archive_entry_set_gid(e.get(), container_id(id_map_.gid, id_map_.size, st.st_gid));
+        }
         // Like docker: whole-second mtimes and no atime/ctime, so the same
         // tree gives the same tar (and the same layer digest).
         archive_entry_unset_atime(e.get());
@@ -257,6 +262,7 @@ private:
 
     struct archive *a_;
     const Output &out_;
+    IdMap id_map_;
     struct archive_entry_linkresolver *resolver_;
     std::unique_ptr<char[]> buffer_;
     std::unique_ptr<char[]> zeros_;
@@ -285,7 +291,13 @@ private:
 namespace berth::layertar {
 
 int64_t write_tar(int out_fd, const std::filesystem::path &root, const std::vector<Change> &changes) {
+    return write_tar(out_fd, root, changes, WriteOptions{});
+}
+
+int64_t write_tar(int out_fd, const std::filesystem::path &root, const std::vector<Change> &changes,
+                  const WriteOptions &options) {
     using namespace detail;
+    check_id_map(options.id_map);
     Writer writer(out_fd);
     if (writer.a == nullptr) fail(BERTH_E_INTERNAL, "archive_write_new failed");
     // pax_restricted: plain ustar headers unless an entry needs more (long
@@ -296,7 +308,7 @@ int64_t write_tar(int out_fd, const std::filesystem::path &root, const std::vect
     archive_write_set_bytes_in_last_block(writer.a, 1); // no padding after the end marker
     if (archive_write_open2(writer.a, &writer.out, nullptr, write_output, nullptr, nullptr) != ARCHIVE_OK)
         fail(BERTH_E_IO, std::string("layer tar: open: ") + archive_error_string(writer.a));
-    TarSink sink(writer.a, writer.out);
+    TarSink sink(writer.a, writer.out, options.id_map);
     walk_plan(root, changes, sink, true);
     if (archive_write_close(writer.a) != ARCHIVE_OK) sink.writer_fail("finish");
     writer.closed = true;

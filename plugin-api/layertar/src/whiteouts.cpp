@@ -54,7 +54,7 @@ void prune(ApplyState &s, UniqueFd dir, const std::string &prefix) {
 void opaque(ApplyState &s, const std::vector<std::string> &components, const std::string &display) {
     bool overlay = s.options.whiteouts == WhiteoutStyle::overlay;
     // The marker's "parent" is the opaque directory itself.
-    ParentDir marker = open_parent_in_root(s.root_fd, components, overlay, display);
+    ParentDir marker = open_parent_in_root(s.root_fd, components, overlay, display, s.implied());
     if (!marker.fd) return; // remove style: no such directory, nothing hidden
     int fd = ::openat(marker.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) fail_errno(errno, "opaque marker '" + display + "': open directory");
@@ -69,7 +69,7 @@ void opaque(ApplyState &s, const std::vector<std::string> &components, const std
 
 } // namespace
 
-void apply_whiteout(ApplyState &s, const std::vector<std::string> &components, struct archive_entry *entry) {
+void apply_whiteout(ApplyState &s, const std::vector<std::string> &components, const Owner &owner) {
     const std::string &base = components.back();
     std::string display = join_components(components);
     if (base == opaque_marker) {
@@ -89,15 +89,14 @@ void apply_whiteout(ApplyState &s, const std::vector<std::string> &components, s
     bool overlay = s.options.whiteouts == WhiteoutStyle::overlay;
     // Resolved inside the root like any entry: a whiteout below a symlink
     // deletes inside the root or nothing.
-    ParentDir parent = open_parent_in_root(s.root_fd, victim_components, overlay, display);
+    ParentDir parent = open_parent_in_root(s.root_fd, victim_components, overlay, display, s.implied());
     if (!parent.fd) return; // remove style: already absent
     s.remove(parent.fd.get(), victim, victim_path);
     if (!overlay) return;
     // overlayfs marks a deleted path with a 0/0 character device.
     if (::mknodat(parent.fd.get(), victim.c_str(), S_IFCHR, makedev(0, 0)) < 0)
         fail_errno(errno, "whiteout '" + display + "': mknod");
-    if (s.chown && ::fchownat(parent.fd.get(), victim.c_str(), static_cast<uid_t>(archive_entry_uid(entry)),
-                              static_cast<gid_t>(archive_entry_gid(entry)), AT_SYMLINK_NOFOLLOW) < 0)
+    if (s.chown && ::fchownat(parent.fd.get(), victim.c_str(), owner.uid, owner.gid, AT_SYMLINK_NOFOLLOW) < 0)
         fail_errno(errno, "whiteout '" + display + "': chown");
 }
 

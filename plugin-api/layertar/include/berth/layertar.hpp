@@ -51,6 +51,24 @@ enum class WhiteoutStyle {
     remove,
 };
 
+// A user-namespace id mapping, as Docker's userns-remap sets one up: the
+// container's uid X (0 <= X < size) is host uid `uid` + X, its gid X is host
+// gid `gid` + X. Layers of such containers are stored with the host ids
+// (shifted) on disk, while layer tars always carry container ids.
+// size 0 is the identity: no mapping at all, uid and gid are then ignored.
+// A map whose host range does not fit below (uid_t)-1 (uid + size or
+// gid + size above 4294967295) is refused with LayerError(INVAL).
+struct IdMap {
+    uint32_t uid = 0;  // host uid of the container's uid 0
+    uint32_t gid = 0;  // host gid of the container's gid 0
+    uint32_t size = 0; // how many ids are mapped, from 0; 0 = identity
+    bool identity() const noexcept { return size == 0; }
+};
+
+// The id a container sees for a host id outside its map (the kernel's
+// default overflowuid/overflowgid); write_tar stores such ids as this.
+inline constexpr uint32_t overflow_id = 65534;
+
 struct ApplyOptions {
     WhiteoutStyle whiteouts = WhiteoutStyle::remove;
     bool allow_devices = false;
@@ -58,6 +76,15 @@ struct ApplyOptions {
     bool preserve_ownership = true;
     // 0 = no limit. Exceeding it refuses the tar (LayerError INVAL).
     uint64_t max_entries = 2'000'000;
+    // The tar's ids are container ids: each entry (whiteout devices too) is
+    // chowned to the host ids they map to. An entry whose uid or gid is
+    // outside the map refuses the tar with LayerError(INVAL) naming the
+    // entry and the id, before anything for that entry is written (checked
+    // even when no chown happens, so the outcome never depends on who
+    // runs it). Directories the tar implies but does not list are owned by
+    // the container's root (uid:gid of the map) instead of the caller.
+    // Identity (the default): ids are taken as they are, as before.
+    IdMap id_map;
 };
 
 struct ApplyResult {
@@ -115,7 +142,21 @@ std::vector<Change> changes_overlay(const std::filesystem::path &upper,
 // archive is written, so a truncated tar does not look complete.
 int64_t write_tar(int out_fd, const std::filesystem::path &root, const std::vector<Change> &changes);
 
-// The content bytes write_tar would write, without writing.
+struct WriteOptions {
+    // The reverse of ApplyOptions::id_map, for a tree stored with host ids:
+    // a host uid in [uid, uid + size) is written as uid - id_map.uid (gids
+    // likewise); any other host id as overflow_id, which is what the
+    // container saw for it. Markers (whiteouts, opaque) stay 0:0.
+    // Identity (the default): ids are written as they are on disk.
+    IdMap id_map;
+};
+
+// write_tar with options; the overload above is this with the defaults.
+int64_t write_tar(int out_fd, const std::filesystem::path &root, const std::vector<Change> &changes,
+                  const WriteOptions &options);
+
+// The content bytes write_tar would write, without writing (ownership
+// plays no part, so it needs no id map).
 int64_t content_size(const std::filesystem::path &root, const std::vector<Change> &changes);
 
 // Remove a directory tree without following symlinks, staying on one file
