@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "errors.h"
+#include "network_request.h"
 #include "query_string.h"
 
 namespace berth::cli {
@@ -134,6 +135,7 @@ CreateRequest build_create_request(const ContainerCreateOptions& o, bool for_run
     json exposed = json::object();
     json bindings = json::object();
     for (const auto& p : o.publish) add_port_spec(p, exposed, bindings);
+    for (const auto& e : o.expose) add_exposed_ports(e, exposed);
     if (!exposed.empty()) config["ExposedPorts"] = exposed;
     config["Tty"] = o.tty;
     config["OpenStdin"] = o.interactive;
@@ -204,7 +206,7 @@ CreateRequest build_create_request(const ContainerCreateOptions& o, bool for_run
     host["OomScoreAdj"] = 0;
     host["PidMode"] = "";
     host["Privileged"] = o.privileged;
-    host["PublishAllPorts"] = false;
+    host["PublishAllPorts"] = o.publish_all;
     host["ReadonlyRootfs"] = o.read_only;
     std::vector<std::string> security;
     for (const auto& s : o.security_opts) security.push_back(security_opt(s));
@@ -232,7 +234,13 @@ CreateRequest build_create_request(const ContainerCreateOptions& o, bool for_run
 
     json body = config;
     body["HostConfig"] = host;
-    body["NetworkingConfig"] = {{"EndpointsConfig", json::object()}};
+    // docker keys the endpoint by the network mode ("default" without
+    // --network); it is only worth sending when it asks for something.
+    json endpoints = json::object();
+    if (!o.network_aliases.empty() || !o.ipv4.empty() || !o.ipv6.empty())
+        endpoints[host["NetworkMode"].get<std::string>()] =
+            json(endpoint_settings(o.ipv4, o.ipv6, o.network_aliases, false, nullptr));
+    body["NetworkingConfig"] = {{"EndpointsConfig", endpoints}};
 
     QueryString query;
     if (!o.name.empty()) query.add("name", o.name);

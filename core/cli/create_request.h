@@ -46,6 +46,8 @@ struct ContainerCreateOptions {
     std::vector<std::string> tmpfs;
     std::vector<std::string> devices;
     std::vector<std::string> publish;
+    bool publish_all = false;            // -P
+    std::vector<std::string> expose;     // --expose PORT[-PORT][/PROTO]
 
     std::string restart;
     std::optional<std::string> health_cmd;
@@ -71,6 +73,9 @@ struct ContainerCreateOptions {
     std::vector<std::string> cap_drop;
     std::vector<std::string> security_opts;
     std::string network;
+    std::vector<std::string> network_aliases;  // --network-alias
+    std::string ipv4;                          // --ip
+    std::string ipv6;                          // --ip6
     std::string runtime;
     std::string userns;
     std::string log_driver;

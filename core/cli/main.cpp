@@ -28,6 +28,7 @@ void add_commands(CLI::App& app, CliContext& ctx) {
     add_container_command(app, ctx);
     add_container_shortcuts(app, ctx);
     add_volume_command(app, ctx);
+    add_network_command(app, ctx);
     add_login_command(app, ctx);
     add_logout_command(app, ctx);
 }

@@ -329,6 +329,22 @@ void add_port_spec(std::string_view text, nlohmann::json& exposed, nlohmann::jso
     }
 }
 
+// docker's --expose (opts.go): a port or range, optional /proto, no host
+// part.
+void add_exposed_ports(std::string_view text, nlohmann::json& exposed) {
+    std::string spec(text);
+    if (spec.find(':') != std::string::npos) throw CliError("invalid port format for --expose: " + spec);
+    std::string proto = "tcp";
+    if (const auto slash = spec.rfind('/'); slash != std::string::npos) {
+        proto = lower(spec.substr(slash + 1));
+        spec.erase(slash);
+        if (proto != "tcp" && proto != "udp" && proto != "sctp") throw CliError("invalid proto: " + proto);
+    }
+    const PortRange range = port_range(spec, std::string(text), false);
+    for (std::uint64_t port = range.first; port <= range.last; ++port)
+        exposed[std::to_string(port) + "/" + proto] = nlohmann::json::object();
+}
+
 nlohmann::json device_mapping(std::string_view text) {
     const auto parts = split(text, ':');
     std::string host, container, permissions = "rwm";

@@ -42,6 +42,8 @@ nlohmann::json mount_spec(std::string_view text);
 
 // nat.ParsePortSpecs for -p: adds to ExposedPorts and PortBindings.
 void add_port_spec(std::string_view text, nlohmann::json& exposed, nlohmann::json& bindings);
+// --expose PORT[-PORT][/PROTO]: adds to ExposedPorts only.
+void add_exposed_ports(std::string_view text, nlohmann::json& exposed);
 
 // opts.ParseDevice: /dev/a[:/dev/b][:rwm] -> {PathOnHost, PathInContainer, CgroupPermissions}.
 nlohmann::json device_mapping(std::string_view text);

@@ -474,7 +474,7 @@ TEST_F(ContainerCommands, TopPortDiff) {
     EXPECT_EQ(run([&] { return run_port(ctx_, {"web", "80"}); }), 0);
     EXPECT_EQ(out_.str(), "0.0.0.0:8080\n[::]:8080\n");
     EXPECT_EQ(run([&] { return run_port(ctx_, {"web", "443"}); }), 1);
-    EXPECT_EQ(err_.str(), "Error: No public port '443/tcp' published for web\n");
+    EXPECT_EQ(err_.str(), "Error: No public port '443' published for web\n");
     out_.str("");
     EXPECT_EQ(run([&] { return run_diff(ctx_, {"web"}); }), 0);
     EXPECT_EQ(out_.str(), "C /tmp\nA /tmp/x\nD /etc/motd\n");

@@ -16,6 +16,7 @@ void add_image_shortcuts(CLI::App& app, CliContext& ctx);
 void add_container_command(CLI::App& app, CliContext& ctx);
 void add_container_shortcuts(CLI::App& app, CliContext& ctx);
 void add_volume_command(CLI::App& app, CliContext& ctx);
+void add_network_command(CLI::App& app, CliContext& ctx);
 void add_login_command(CLI::App& app, CliContext& ctx);
 void add_logout_command(CLI::App& app, CliContext& ctx);
 

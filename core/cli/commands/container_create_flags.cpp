@@ -54,6 +54,8 @@ std::function<void()> add_create_flags(CLI::App& cmd, ContainerCreateOptions& o,
     add_list(cmd, "--tmpfs", o.tmpfs, "Mount a tmpfs directory");
     add_list(cmd, "--device", o.devices, "Add a host device to the container");
     add_list(cmd, "-p,--publish", o.publish, "Publish a container's port(s) to the host");
+    cmd.add_flag("-P,--publish-all", o.publish_all, "Publish all exposed ports to random ports");
+    add_list(cmd, "--expose", o.expose, "Expose a port or a range of ports");
 
     cmd.add_option("--restart", o.restart, "Restart policy to apply when a container exits");
     auto health_cmd = std::make_shared<std::string>();
@@ -85,6 +87,9 @@ std::function<void()> add_create_flags(CLI::App& cmd, ContainerCreateOptions& o,
     add_list(cmd, "--cap-drop", o.cap_drop, "Drop Linux capabilities");
     add_list(cmd, "--security-opt", o.security_opts, "Security Options");
     cmd.add_option("--network,--net", o.network, "Connect a container to a network");
+    add_list(cmd, "--network-alias,--net-alias", o.network_aliases, "Add network-scoped alias for the container");
+    cmd.add_option("--ip", o.ipv4, "IPv4 address (e.g., 172.30.100.104)");
+    cmd.add_option("--ip6", o.ipv6, "IPv6 address (e.g., 2001:db8::33)");
     cmd.add_option("--runtime", o.runtime, "Runtime to use for this container");
     cmd.add_option("--userns", o.userns, "User namespace to use");
     cmd.add_option("--log-driver", o.log_driver, "Logging driver for the container");

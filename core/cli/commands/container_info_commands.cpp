@@ -75,19 +75,24 @@ int run_port(const CliContext& ctx, const PortOptions& options) {
         if (key.find('/') == std::string::npos) key += "/tcp";
         const auto it = ports.find(key);
         if (it == ports.end() || !it->is_array() || it->empty())
-            throw CliError("Error: No public port '" + key + "' published for " + options.container);
-        for (const auto& binding : *it) out << host_address(binding) << '\n';
+            throw CliError("Error: No public port '" + options.port + "' published for " + options.container);
+        std::vector<std::string> lines;
+        for (const auto& binding : *it) lines.push_back(host_address(binding));
+        // docker sorts its lines: "0.0.0.0:8080" before "[::]:8080".
+        std::sort(lines.begin(), lines.end());
+        for (const auto& line : lines) out << line << '\n';
         return exit_code::kOk;
     }
-    std::vector<std::string> keys;
+    std::vector<std::string> lines;
     for (const auto& [key, value] : ports.items())
-        if (value.is_array()) keys.push_back(key);
-    std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) {
+        if (value.is_array())
+            for (const auto& binding : value) lines.push_back(key + " -> " + host_address(binding));
+    // docker's natural sort of whole lines: by port number, then as text.
+    std::sort(lines.begin(), lines.end(), [](const std::string& a, const std::string& b) {
         if (port_number(a) != port_number(b)) return port_number(a) < port_number(b);
         return a < b;
     });
-    for (const auto& key : keys)
-        for (const auto& binding : ports[key]) out << key << " -> " << host_address(binding) << '\n';
+    for (const auto& line : lines) out << line << '\n';
     out.flush();
     return exit_code::kOk;
 }
