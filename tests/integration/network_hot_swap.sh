@@ -63,7 +63,7 @@ note "berth plugin upgrade $name -> $v2"
 rc=0
 out=$("$BERTH" -H "$HOST" plugin upgrade "$name" "$v2" 2>&1) || rc=$?
 assert_eq 0 "$rc" "exit status of 'berth plugin upgrade $name' to the v2 build (output: $out)"
-read -r name2 version2 gen2 file2 <<<"$(bridge_plugin)"
+read -r _ version2 gen2 file2 <<<"$(bridge_plugin)"
 assert_eq "$v2" "$file2" "file of the active bridge driver after the upgrade
 $(plugins_table)"
 [ "$gen2" -gt "$gen1" ] || fail "generation after the upgrade ($gen2) should be above $gen1"
@@ -91,7 +91,7 @@ rc=0
 out=$("$BERTH" -H "$HOST" plugin upgrade "$name" "$bad" 2>&1) || rc=$?
 assert_ne 0 "$rc" "exit status of an upgrade to a bridge driver whose init fails (output: $out)"
 assert_contains "$out" "init failed" "what 'berth plugin upgrade' says about the failure"
-read -r name3 version3 gen3 file3 <<<"$(bridge_plugin)"
+read -r _ _ gen3 file3 <<<"$(bridge_plugin)"
 assert_eq "$gen2 $v2" "$gen3 $file3" "active bridge driver after the failed upgrade
 $(plugins_table)"
 dk_ok exec "$P-new" ping -c1 -W2 "$srv_ip"

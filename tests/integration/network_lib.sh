@@ -94,13 +94,13 @@ WRAP
 # daemon.json: the default bridge on a private /16 (inside the namespace
 # nothing could clash, but a fixed range keeps the expectations readable),
 # and the bridge driver's nft table named for this test. The plugin's name
-# ("bridge", from its file libberth-network-bridge.so.1) keys plugin-config.
+# ("net-bridge", as the plugin names itself) keys plugin-config.
 _nt_config() {
     cat >"$NT_CONFIG" <<JSON
 {
   "bip": "10.201.0.1/16",
   "plugin-config": {
-    "bridge": { "nft_table": "$NT_NFT_TABLE" }
+    "net-bridge": { "nft_table": "$NT_NFT_TABLE" }
   }
 }
 JSON
