@@ -47,14 +47,15 @@ before=$(snapshot)
 note "state before the crash:
 $before"
 
+w1_ip=$(ctr_ip "$P-w1" "$NET")
+assert_match "$w1_ip" '^10\.70\.0\.' "$P-w1's address on $NET (--subnet 10.70.0.0/24)"
+
 note "kill -9 berthd"
 kill -KILL "$BERTHD_PID"
 reap "$BERTHD_PID"
-# With the daemon gone the data path still works: DNAT, bridge and the
-# proxies belong to the kernel and to processes of their own.
-for port in 8181 8182 8183; do
-    assert_eq "$page" "$(nt_curl "http://127.0.0.1:$port/" "port $port with berthd down")" "port $port with berthd down"
-done
+# With the daemon gone the containers and their links stay: the bridge
+# and the veths belong to the kernel.
+assert_eq "$page" "$(nt_curl "http://$w1_ip:8080/" "$P-w1 at its address with berthd down")" "$P-w1 with berthd down"
 
 note "start berthd again"
 nt_restart_berthd
