@@ -16,6 +16,7 @@
 #include "sys_util.hpp"
 
 #include <berth/host.h>
+#include <berth/layertar.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -57,7 +58,8 @@ public:
     void usage(const std::string &id, int64_t &bytes, int64_t &inodes) const;
 
 private:
-    Driver(const berth_host *host, std::string home, unique_fd subvols, unique_fd meta);
+    Driver(const berth_host *host, std::string home, unique_fd subvols, unique_fd meta,
+           const layertar::IdMap &id_map);
 
     std::string subvol_path(const std::string &id) const;
     // Throws NOTFOUND "btrfs: layer <id> does not exist" unless it exists.
@@ -81,6 +83,9 @@ private:
     std::string home_;
     unique_fd subvols_; // home/subvolumes
     unique_fd meta_;    // home/meta
+    // userns-remap (see storage_opts.hpp): layers hold host ids, tars the
+    // container's; a new base subvolume's root belongs to the map's root.
+    layertar::IdMap id_map_;
 
     mutable std::mutex mu_;
     std::unordered_map<std::string, int64_t> refs_;

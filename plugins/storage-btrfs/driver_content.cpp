@@ -30,7 +30,10 @@ void Driver::diff(const std::string &id, const char *parent, int out_fd) const {
     std::string root = subvol_path(id);
     layertar_call("diff of layer " + id, [&] {
         auto changes = layertar::changes_between(root, base);
-        return layertar::write_tar(out_fd, root, changes);
+        // Layers hold host ids under an id map; a tar carries the container's.
+        layertar::WriteOptions options;
+        options.id_map = id_map_;
+        return layertar::write_tar(out_fd, root, changes, options);
     });
 }
 
@@ -49,6 +52,7 @@ int64_t Driver::apply_diff(const std::string &id, int in_fd) {
     // whiteout simply deletes the path (WhiteoutStyle::remove).
     layertar::ApplyOptions options;
     options.whiteouts = layertar::WhiteoutStyle::remove;
+    options.id_map = id_map_;
     auto result = layertar_call("apply to layer " + id,
                                 [&] { return layertar::apply(in_fd, subvol_path(id), options); });
     return result.bytes;

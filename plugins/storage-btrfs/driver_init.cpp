@@ -2,12 +2,11 @@
 // out subvolumes/ and meta/, and sweep what a killed run left behind.
 #include "driver.hpp"
 
+#include "storage_opts.hpp"
 #include "subvolume.hpp"
 
 #include <berth/layertar.hpp>
 #include <berth/sdk.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <fcntl.h>
@@ -25,32 +24,42 @@ unique_fd make_dir(const std::string &path) {
     return open_dir_at(AT_FDCWD, path, path);
 }
 
-void check_config(const char *config_json) {
-    if (config_json == nullptr || *config_json == '\0') return;
-    auto doc = nlohmann::json::parse(config_json, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded() || !doc.is_object())
-        throw sdk::error(BERTH_E_INVAL, "btrfs: plugin config is not a JSON object");
-    // No daemon-wide options yet; a typo must not be silently ignored.
-    for (const auto &item : doc.items())
-        throw sdk::error(BERTH_E_INVAL, "btrfs: unknown plugin config option \"" + item.key() + "\"");
+// Under an id map the container's root (host uid H, gid G) sets up the
+// rootfs and must pass through dir: 0710 with group G, as dockerd makes
+// them (other host users still cannot enter).
+void make_traversable(int fd, const std::string &path, const layertar::IdMap &id_map) {
+    if (id_map.identity()) return;
+    if (::fchown(fd, static_cast<uid_t>(-1), id_map.gid) != 0)
+        throw_errno(errno, "chown (group of the id map's root) " + path);
+    if (::fchmod(fd, 0710) != 0) throw_errno(errno, "chmod " + path);
 }
 
 } // namespace
 
-Driver::Driver(const berth_host *host, std::string home, unique_fd subvols, unique_fd meta)
-    : host_(host), home_(std::move(home)), subvols_(std::move(subvols)), meta_(std::move(meta)) {}
+Driver::Driver(const berth_host *host, std::string home, unique_fd subvols, unique_fd meta,
+               const layertar::IdMap &id_map)
+    : host_(host), home_(std::move(home)), subvols_(std::move(subvols)), meta_(std::move(meta)), id_map_(id_map) {}
 
 std::unique_ptr<Driver> Driver::open(const berth_host *host, const char *config_json) {
-    check_config(config_json);
+    const driver_config config = parse_driver_config(config_json);
     if (host->home_dir == nullptr || *host->home_dir == '\0')
         throw sdk::error(BERTH_E_INVAL, "btrfs: the host gave no home directory");
     std::string home = host->home_dir;
     std::string fs_name;
     if (!is_btrfs(home, fs_name))
         throw sdk::error(BERTH_E_PREREQ, "btrfs: " + home + " is on " + fs_name + ", not btrfs");
+    // home -> subvolumes/ -> <id>: the way to every rootfs. meta/ is only
+    // ever read by the driver and stays 0700.
+    if (!config.id_map.identity()) {
+        // Followed like is_btrfs did: home may be a link the admin set up.
+        unique_fd home_fd(::open(home.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!home_fd) throw_errno(errno, "open " + home);
+        make_traversable(home_fd.get(), home, config.id_map);
+    }
     unique_fd subvols = make_dir(home + "/subvolumes");
+    make_traversable(subvols.get(), home + "/subvolumes", config.id_map);
     unique_fd meta = make_dir(home + "/meta");
-    std::unique_ptr<Driver> d(new Driver(host, home, std::move(subvols), std::move(meta)));
+    std::unique_ptr<Driver> d(new Driver(host, home, std::move(subvols), std::move(meta), config.id_map));
     d->sweep();
     return d;
 }

@@ -127,6 +127,13 @@ void Driver::create(const std::string &id, const std::string &parent, bool rw, c
         create_subvolume(subvols_.get(), tmp, subvol_path(tmp));
     bool meta_written = false;
     try {
+        // Under an id map the container's "/" is its own root's. A snapshot
+        // keeps the parent's ownership, which already is shifted.
+        if (!parent_fd && !id_map_.identity()) {
+            unique_fd fd = open_dir_at(subvols_.get(), tmp, subvol_path(tmp));
+            if (::fchown(fd.get(), id_map_.uid, id_map_.gid) != 0)
+                throw_errno(errno, "chown (to the id map's root) " + subvol_path(tmp));
+        }
         if (meta.size != 0) {
             unique_fd fd = open_dir_at(subvols_.get(), tmp, subvol_path(tmp));
             limit_qgroup(fd.get(), subvolume_id(fd.get()), meta.size, "layer " + id);

@@ -1,12 +1,26 @@
-// storage_opts.hpp — parsing of the per-layer storage options
-// ({"size":"10G"}) that `docker run --storage-opt` passes to create.
+// storage_opts.hpp — parsing of the plugin config given to init and of the
+// per-layer storage options ({"size":"10G"}) that `docker run --storage-opt`
+// passes to create.
 #pragma once
+
+#include <berth/layertar.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
 namespace berth::btrfs {
+
+struct driver_config {
+    // "id_map": {"uid": H, "gid": G, "size": S}, which the daemon passes
+    // under userns-remap: container id X is host id H+X (G+X for groups),
+    // and layers are stored with the host ids. Absent: the identity.
+    layertar::IdMap id_map;
+};
+
+// Parse init's config_json: NULL, "" or an object. Throws sdk::error INVAL
+// naming an unknown key (inside "id_map" too) or a malformed value.
+driver_config parse_driver_config(const char *json);
 
 struct layer_opts {
     // Quota limit in bytes; absent when the user gave no "size".

@@ -21,11 +21,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The part of init that must happen before anything touches home: options
-// (a typo fails fast), the kernel check, and home's canonical path (mount
-// points in /proc/self/mountinfo are canonical, and we compare with them).
-fs::path prepare_home(const berth_host *host, const char *config_json) {
-    parse_driver_options(config_json);
+// The part of init that must happen before anything touches home (options
+// are parsed before it, so a typo fails fast): the kernel check, and home's
+// canonical path (mount points in /proc/self/mountinfo are canonical, and we
+// compare with them).
+fs::path prepare_home(const berth_host *host) {
     if (!kernel_has_overlay())
         fail(BERTH_E_PREREQ, "the kernel does not support overlay (\"overlay\" is not in /proc/filesystems)");
     if (host->home_dir == nullptr || *host->home_dir == '\0') fail(BERTH_E_INTERNAL, "the host gave no home_dir");
@@ -37,8 +37,10 @@ fs::path prepare_home(const berth_host *host, const char *config_json) {
 } // namespace
 
 Driver::Driver(const berth_host *host, const char *config_json)
-    : host_(host), layout_(prepare_home(host, config_json)), home_lock_(layout_.home()) {
+    : host_(host), options_(parse_driver_options(config_json)), layout_(prepare_home(host), options_.id_map),
+      home_lock_(layout_.home()) {
     const fs::path &home = layout_.home();
+    layout_.make_traversable(home);
     fs_name_ = backing_fs_name(home);
     if (backing_fs_unsupported(home))
         fail(BERTH_E_PREREQ, "the backing filesystem (" + fs_name_ + ") of " + home.native() +
@@ -126,6 +128,7 @@ fs::path Driver::get(const std::string &id, const char *mount_label) {
         return merged;
     }
     make_dir(merged, 0700, /*exist_ok=*/true);
+    layout_.make_traversable(merged); // in case it was made just now
     OverlaySpec spec;
     spec.index_off = features_.index_off;
     if (features_.selinux && mount_label != nullptr) spec.mount_label = mount_label; // as dockerd's label.FormatMountLabel

@@ -7,6 +7,7 @@
 #include "home_lock.hpp"
 #include "layer_locks.hpp"
 #include "layout.hpp"
+#include "options.hpp"
 #include "probe.hpp"
 
 #include <berth/host.h>
@@ -51,6 +52,7 @@ private:
     void adopt_existing_mount(const std::string &id, MountCount &m) const;
 
     const berth_host *host_;
+    DriverOptions options_; // before layout_, which is made from it
     Layout layout_;
     HomeLock home_lock_;
     std::string fs_name_;

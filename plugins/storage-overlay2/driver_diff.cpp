@@ -65,7 +65,10 @@ void Driver::collect_changes(const std::string &id, const char *parent, ChangeSe
 void Driver::diff(const std::string &id, const char *parent, int out_fd) {
     ChangeSet set(*this);
     collect_changes(id, parent, set);
-    layertar::write_tar(out_fd, set.root, set.changes);
+    // Layers hold host ids under an id map; a tar carries the container's.
+    layertar::WriteOptions options;
+    options.id_map = options_.id_map;
+    layertar::write_tar(out_fd, set.root, set.changes, options);
 }
 
 std::string Driver::changes_json(const std::string &id, const char *parent) {
@@ -96,6 +99,7 @@ int64_t Driver::apply_diff(const std::string &id, const char *parent, int in_fd)
     }
     layertar::ApplyOptions options;
     options.whiteouts = layertar::WhiteoutStyle::overlay;
+    options.id_map = options_.id_map;
     try {
         return layertar::apply(in_fd, layout_.diff_dir(id), options).bytes;
     } catch (const layertar::LayerError &e) {

@@ -158,8 +158,12 @@ void Layout::create(const std::string &id, const std::string &parent_id, bool rw
     fs::path link;
     try {
         make_dir(tmp / "diff", 0755);
+        own_layer_root(tmp / "diff");
         if (rw) make_dir(tmp / "work", 0700);
-        if (rw || !parent_id.empty()) make_dir(tmp / "merged", 0700);
+        if (rw || !parent_id.empty()) {
+            make_dir(tmp / "merged", 0700);
+            make_traversable(tmp / "merged");
+        }
         if (!lower.empty()) write_file_atomic(tmp / "lower", lower);
 
         // The link is made before the rename: a crash in between leaves a
@@ -211,7 +215,27 @@ void Layout::remove(const std::string &id) const {
     layertar::remove_tree(grave);
 }
 
-void Layout::ensure_links_dir() const { make_dir(links_dir(), 0700, /*exist_ok=*/true); }
+void Layout::ensure_links_dir() const {
+    make_dir(links_dir(), 0700, /*exist_ok=*/true);
+    make_traversable(links_dir());
+}
+
+void Layout::make_traversable(const fs::path &dir) const {
+    if (id_map_.identity()) return;
+    // Group search only (dockerd's 0710 + remapped root group): other host
+    // users still cannot enter, and nobody but root lists the layer ids.
+    if (::lchown(dir.c_str(), static_cast<uid_t>(-1), id_map_.gid) != 0)
+        fail_errno(errno, "chown (group of the id map's root)", dir.native(), BERTH_E_IO);
+    if (::chmod(dir.c_str(), 0710) != 0) fail_errno(errno, "chmod", dir.native(), BERTH_E_IO);
+}
+
+void Layout::own_layer_root(const fs::path &dir) const {
+    if (id_map_.identity()) return;
+    // The container's "/" must be its own root's: a diff dir is the upper
+    // (or top lower) whose root inode the mount shows as "/".
+    if (::lchown(dir.c_str(), id_map_.uid, id_map_.gid) != 0)
+        fail_errno(errno, "chown (to the id map's root)", dir.native(), BERTH_E_IO);
+}
 
 void Layout::sweep() const {
     for (const auto &name : list_dir(home_))

@@ -12,7 +12,16 @@
 // dir appears and disappears with one rename, so a crash never leaves a
 // half-made or half-removed layer under its real name; what it does leave
 // is named "*-tmp-*" and swept by the next sole instance.
+//
+// Under an id map (userns-remap) the container's root is host uid H, gid G,
+// not the host's root, and runc sets up the rootfs as that user: every
+// directory from home down to a mount point (home, l/, merged/; a layer dir
+// is 0701 anyway) is 0710 with group G, as dockerd makes them, and every
+// diff/ (a layer's root, and the root of what the container sees) is owned
+// by H:G. Without a map the modes are the ones above, unchanged.
 #pragma once
+
+#include <berth/layertar.hpp>
 
 #include <filesystem>
 #include <string>
@@ -23,7 +32,8 @@ namespace berth::overlay2 {
 
 class Layout {
 public:
-    explicit Layout(std::filesystem::path home) : home_(std::move(home)) {}
+    explicit Layout(std::filesystem::path home, layertar::IdMap id_map = {})
+        : home_(std::move(home)), id_map_(id_map) {}
 
     const std::filesystem::path &home() const { return home_; }
     std::filesystem::path dir(const std::string &id) const { return home_ / id; }
@@ -60,6 +70,9 @@ public:
 
     // The l/ dir, made if missing (init).
     void ensure_links_dir() const;
+    // Under an id map: dir becomes 0710 with group G, so the container's
+    // root can pass through it (see above). Nothing without a map.
+    void make_traversable(const std::filesystem::path &dir) const;
     // Remove "*-tmp-*" leftovers and links whose layer is gone. Only when no
     // other instance is alive (home_lock.hpp).
     void sweep() const;
@@ -67,7 +80,10 @@ public:
 private:
     // The id a "l/<short>" lower entry points at.
     std::string link_target_id(const std::string &entry) const;
+    // Under an id map: dir (a diff/) is owned by the container's root.
+    void own_layer_root(const std::filesystem::path &dir) const;
     std::filesystem::path home_;
+    layertar::IdMap id_map_;
 };
 
 } // namespace berth::overlay2

@@ -53,12 +53,41 @@ uint64_t parse_size(const std::string &value) {
     return static_cast<uint64_t>(number * mult);
 }
 
+// {"uid": H, "gid": G, "size": S}: all three, as unsigned integers whose
+// host ranges stay below (uid_t)-1 (chown's "unchanged").
+layertar::IdMap parse_id_map(const json &value) {
+    constexpr uint64_t id_limit = 0xFFFFFFFFu;
+    const std::string shape = "\"id_map\" must be {\"uid\": N, \"gid\": N, \"size\": N}";
+    if (!value.is_object()) fail(BERTH_E_INVAL, shape);
+    for (auto it = value.begin(); it != value.end(); ++it)
+        if (it.key() != "uid" && it.key() != "gid" && it.key() != "size")
+            fail(BERTH_E_INVAL, "unknown key \"" + it.key() + "\" in \"id_map\"; " + shape);
+    const auto field = [&](const char *name) -> uint64_t {
+        if (!value.contains(name)) fail(BERTH_E_INVAL, std::string("\"id_map\" has no \"") + name + "\"; " + shape);
+        const json &v = value.at(name);
+        if (!v.is_number_unsigned() || v.get<uint64_t>() >= id_limit)
+            fail(BERTH_E_INVAL, std::string("\"id_map.") + name + "\" must be an integer from 0 to 4294967294, not " +
+                                    v.dump());
+        return v.get<uint64_t>();
+    };
+    const uint64_t uid = field("uid"), gid = field("gid"), size = field("size");
+    if (size == 0) fail(BERTH_E_INVAL, "\"id_map.size\" must be at least 1 (leave \"id_map\" out for no remapping)");
+    if (uid + size > id_limit || gid + size > id_limit)
+        fail(BERTH_E_INVAL, "\"id_map\" (uid " + std::to_string(uid) + ", gid " + std::to_string(gid) + ", size " +
+                                std::to_string(size) + ") reaches past host ID 4294967294");
+    return layertar::IdMap{static_cast<uint32_t>(uid), static_cast<uint32_t>(gid), static_cast<uint32_t>(size)};
+}
+
 } // namespace
 
 DriverOptions parse_driver_options(const char *config_json) {
     const json doc = parse_object(config_json, "plugin config");
     DriverOptions out;
     for (const auto &[key, value] : doc.items()) {
+        if (key == "id_map") {
+            out.id_map = parse_id_map(value);
+            continue;
+        }
         if (key != "storage-opts") fail(BERTH_E_INVAL, "unknown plugin config key \"" + key + "\"");
         if (!value.is_array()) fail(BERTH_E_INVAL, "\"storage-opts\" must be an array of strings");
         for (const auto &item : value) {

@@ -4,6 +4,8 @@
 // naming the key, so a typo never silently does nothing.
 #pragma once
 
+#include <berth/layertar.hpp>
+
 #include <cstdint>
 #include <optional>
 
@@ -13,10 +15,14 @@ struct DriverOptions {
     // overlay2.size: default quota for rw layers (parsed, then refused:
     // quotas need xfs project quotas, which this driver does not set up).
     std::optional<uint64_t> default_size;
+    // "id_map": {"uid": H, "gid": G, "size": S}, which the daemon passes
+    // under userns-remap: container id X is host id H+X (G+X for groups),
+    // and layers are stored with the host ids. Absent: the identity.
+    layertar::IdMap id_map;
 };
 
 // config_json: NULL, "" or an object. INVAL on malformed input or an
-// unknown key.
+// unknown key (inside "id_map" too).
 DriverOptions parse_driver_options(const char *config_json);
 
 // The per-layer options of create. INVAL for malformed JSON or an unknown
