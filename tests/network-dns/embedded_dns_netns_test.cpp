@@ -55,7 +55,8 @@ public:
     bool started() const { return pid_ > 0 && unshared_; }
     std::string netns_path() const { return "/proc/" + std::to_string(pid_) + "/ns/net"; }
 
-    // Tells the child to query and returns {udp reply, tcp reply}.
+    // Tells the child to query and returns {udp reply, tcp reply}; the
+    // child then waits until this object is destroyed.
     std::pair<Bytes, Bytes> query() {
         (void)!::write(go_[1], "g", 1);
         Bytes udp = read_result();
@@ -79,6 +80,8 @@ private:
             (void)!::write(results_[1], &size, sizeof size);
             if (size) (void)!::write(results_[1], bytes.data(), size);
         }
+        // Stay (and keep the namespace) until the parent lets go.
+        (void)!::read(go_[0], &go, 1);
         ::_exit(0);
     }
 
