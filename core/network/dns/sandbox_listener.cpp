@@ -22,7 +22,7 @@ constexpr std::size_t kMaxTcpSessions = 64;
 
 SandboxListener::SandboxListener(asio::io_context &io, std::string sandbox_id, ListenerSockets sockets,
                                  QueryService &service)
-    : sandbox_id_(std::move(sandbox_id)), service_(service), udp_(io), tcp_(io) {
+    : sandbox_id_(std::move(sandbox_id)), service_(service), udp_(io), tcp_(io), accept_backoff_(io) {
     // assign() takes ownership only on success; release afterwards.
     udp_.assign(asio::ip::udp::v4(), sockets.udp.get());
     sockets.udp.release();
@@ -40,6 +40,7 @@ void SandboxListener::stop() {
     error_code ignored;
     udp_.close(ignored);
     tcp_.close(ignored);
+    accept_backoff_.cancel();
     for (const auto &weak : sessions_)
         if (auto session = weak.lock()) session->close();
     sessions_.clear();
@@ -67,16 +68,23 @@ void SandboxListener::send_udp(const asio::ip::udp::endpoint &client, WireMessag
 void SandboxListener::accept_tcp() {
     tcp_.async_accept([self = shared_from_this()](const error_code &error, asio::ip::tcp::socket socket) {
         if (self->stopped_ || error == asio::error::operation_aborted) return;
-        if (!error) {
-            std::erase_if(self->sessions_, [](const std::weak_ptr<TcpSession> &weak) { return weak.expired(); });
-            if (self->sessions_.size() < kMaxTcpSessions) {
-                auto session = std::make_shared<TcpSession>(std::move(socket), self->sandbox_id_, self->service_);
-                self->sessions_.push_back(session);
-                session->start();
-            } else {
-                spdlog::warn("embedded DNS: {} has {} open TCP connections; refusing another", self->sandbox_id_,
-                             self->sessions_.size());
-            }
+        if (error) {
+            // Out of fds and the like: pause instead of spinning on the error.
+            spdlog::warn("embedded DNS: accepting a TCP client of {}: {}", self->sandbox_id_, error.message());
+            self->accept_backoff_.expires_after(std::chrono::milliseconds(100));
+            self->accept_backoff_.async_wait([self](const error_code &wait_error) {
+                if (!wait_error && !self->stopped_) self->accept_tcp();
+            });
+            return;
+        }
+        std::erase_if(self->sessions_, [](const std::weak_ptr<TcpSession> &weak) { return weak.expired(); });
+        if (self->sessions_.size() < kMaxTcpSessions) {
+            auto session = std::make_shared<TcpSession>(std::move(socket), self->sandbox_id_, self->service_);
+            self->sessions_.push_back(session);
+            session->start();
+        } else {
+            spdlog::warn("embedded DNS: {} has {} open TCP connections; refusing another", self->sandbox_id_,
+                         self->sessions_.size());
         }
         self->accept_tcp();
     });

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <array>
 #include <memory>
@@ -39,6 +40,7 @@ private:
     QueryService &service_;
     boost::asio::ip::udp::socket udp_;
     boost::asio::ip::tcp::acceptor tcp_;
+    boost::asio::steady_timer accept_backoff_;
     std::array<std::uint8_t, 65535> datagram_{};
     boost::asio::ip::udp::endpoint client_;
     std::vector<std::weak_ptr<TcpSession>> sessions_;
