@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <set>
 
 namespace berth::api {
 namespace {
@@ -93,8 +94,10 @@ json driver_status(daemon::DaemonContext &ctx) {
 
 json info_json(daemon::DaemonContext &ctx, const daemon::HostFacts &facts) {
     const auto &cfg = ctx.config;
-    json network = json::array();
-    for (const auto &d : ctx.plugins->drivers(BERTH_KIND_NETWORK)) network.push_back(d);
+    // host and null are built into the core; the rest are plugins. Sorted, as dockerd lists them.
+    std::set<std::string> network_drivers{"host", "null"};
+    for (const auto &d : ctx.plugins->drivers(BERTH_KIND_NETWORK)) network_drivers.insert(d);
+    json network = network_drivers;
     json log = json::array();
     for (const auto &d : ctx.plugins->drivers(BERTH_KIND_LOG)) log.push_back(d);
     json authz = json::array();

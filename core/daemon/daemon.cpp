@@ -6,6 +6,7 @@
 #include "api/container_routes.h"
 #include "api/image_routes.h"
 #include "api/volume_routes.h"
+#include "api/network_routes.h"
 #include "api/plugin_routes.h"
 #include "api/router.h"
 #include "api/system_routes.h"
@@ -16,6 +17,12 @@
 #include "distribution/registry_access.h"
 #include "images/image_service.h"
 #include "images/plugin_layer_driver.h"
+#include "network/container_networking.h"
+#include "network/driver_client.h"
+#include "network/dns/embedded_dns.h"
+#include "network/embedded_dns_sandbox.h"
+#include "network/host_nameservers.h"
+#include "network/network_service.h"
 #include "util/atomic_file.h"
 #include "util/data_root_lock.h"
 #include "util/self_path.h"
@@ -111,6 +118,44 @@ void start_images(DaemonContext &ctx) {
     }
 }
 
+// The network service over the network driver plugins (bridge, ...; host
+// and none are built in), the embedded DNS, and the glue containers use.
+// A bad bip or default-address-pools refuses start, as with dockerd.
+void start_networks(DaemonContext &ctx) {
+    const auto &config = ctx.config;
+    network::NetworkServiceConfig nc;
+    nc.data_root = config.data_root;
+    nc.bip = config.bip;
+    nc.default_address_pools_json = config.default_address_pools_json;
+    nc.mtu = config.mtu;
+    auto *plugins = ctx.plugins.get();
+    auto *executor = ctx.executor.get();
+    network::DriverLookup drivers = [plugins, executor](const std::string &name)
+        -> std::shared_ptr<network::NetworkDriver> {
+        auto slot = plugins->slot(BERTH_KIND_NETWORK, name);
+        if (!slot) return nullptr;
+        return std::make_shared<network::PluginNetworkDriver>(slot, *executor);
+    };
+    ctx.networks = std::make_unique<network::NetworkService>(nc, drivers);
+    for (const auto &e : ctx.networks->load_errors()) spdlog::warn("network: {}", e);
+    const auto upstreams = config.dns.empty() ? network::host_nameservers() : config.dns;
+    try {
+        // The resolver runs on the DNS thread; container_networking exists
+        // before any sandbox is added and outlives the server.
+        ctx.dns = std::make_unique<network::dns::EmbeddedDns>(
+            [&ctx](const std::string &sandbox, const std::string &name) {
+                return ctx.container_networking ? ctx.container_networking->resolve(sandbox, name)
+                                                : std::vector<std::string>{};
+            },
+            upstreams);
+        ctx.dns_sandbox = std::make_unique<network::EmbeddedDnsSandbox>(*ctx.dns);
+    } catch (const std::exception &e) {
+        spdlog::error("embedded DNS unavailable (containers on user-defined networks will not resolve names): {}",
+                      e.what());
+    }
+    ctx.container_networking = std::make_unique<network::ContainerNetworking>(*ctx.networks, ctx.dns_sandbox.get());
+}
+
 // The container service over the "runc" exec driver and the log drivers;
 // live restore runs before the API serves.
 void start_containers(DaemonContext &ctx) {
@@ -193,6 +238,7 @@ int run(const config::DaemonConfig &config) {
 
     start_images(ctx);
     ctx.volumes = std::make_unique<volumes::VolumeService>(config.data_root);
+    start_networks(ctx);
     start_containers(ctx);
     container_events->store(ctx.containers.get());
     if (ctx.containers) ctx.containers->restore_all();
@@ -203,6 +249,7 @@ int run(const config::DaemonConfig &config) {
     api::add_plugin_routes(router, ctx);
     api::add_image_routes(router, ctx);
     api::add_volume_routes(router, *ctx.volumes);
+    api::add_network_routes(router, *ctx.networks, ctx.network_hooks);
     if (ctx.containers) {
         api::add_container_routes(router, *ctx.containers);
         api::add_container_stream_routes(router, *ctx.containers);
@@ -222,6 +269,10 @@ int run(const config::DaemonConfig &config) {
     server.stop();
     container_events->store(nullptr);
     ctx.containers.reset(); // containers keep running: their shims outlive us
+    ctx.dns_sandbox.reset();
+    ctx.dns.reset(); // joins the DNS thread, which calls into container_networking
+    ctx.container_networking.reset();
+    ctx.networks.reset(); // before the executor its driver calls run on
     ctx.volumes.reset();
     ctx.puller.reset();
     ctx.images.reset(); // before the executor its driver calls run on

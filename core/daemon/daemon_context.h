@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/daemon_config.h"
+#include "network/container_hooks.h"
 #include "plugins/call_executor.h"
 #include "plugins/registry.h"
 #include "storage/driver_selection.h"
@@ -27,6 +28,14 @@ class ContainerService;
 namespace berth::volumes {
 class VolumeService;
 }
+namespace berth::network {
+class NetworkService;
+class ContainerNetworking;
+class SandboxDns;
+namespace dns {
+class EmbeddedDns;
+}
+} // namespace berth::network
 
 namespace berth::daemon {
 
@@ -46,6 +55,16 @@ struct DaemonContext {
     // Before containers: the container service holds references into it and
     // must be destroyed first.
     std::unique_ptr<volumes::VolumeService> volumes;
+    // Networks before containers too (the container service calls into
+    // container_networking). dns serves names through container_networking,
+    // so it goes first at shutdown (declared after it, destroyed before).
+    std::unique_ptr<network::NetworkService> networks;
+    std::unique_ptr<network::ContainerNetworking> container_networking;
+    std::unique_ptr<network::dns::EmbeddedDns> dns; // null when it could not start
+    std::unique_ptr<network::SandboxDns> dns_sandbox;
+    // How /networks/{id}/connect|disconnect reach containers; the container
+    // service fills it in.
+    network::ContainerHooks network_hooks;
     // Null without a storage driver or an exec driver; container routes then
     // answer 500 saying so.
     std::unique_ptr<containers::ContainerService> containers;
