@@ -124,7 +124,9 @@ public:
     std::string network_settings(const std::string &container_id, const std::string &netns_path,
                                  const ContainerNetworkSpec *spec = nullptr) const;
 
-    // The container's IPv4 addresses, for its /etc/hosts (first is primary).
+    // The container's IPv4 addresses, for its /etc/hosts, one per network
+    // with an address (no particular order: pick the NetworkMode's network
+    // as the primary by name).
     std::vector<ContainerAddress> addresses(const std::string &container_id) const;
 
     // Whether resolv.conf should name 127.0.0.11 only: the container is on
