@@ -112,10 +112,12 @@ Response get_archive(const ContainerFsProvider &provider, Request &req) {
     // by path once the head has gone out.
     auto src = std::make_shared<ArchiveSource>(resolve_source(root.get(), path, req.params["id"]));
     const auto header = fsa::path_stat_header(src->stat);
+    const config::IdMap ids = fs->id_map;
     Response r = tar_stream(
         std::move(fs),
-        [src](const fsa::TarSink &sink) {
-            fsa::write_tree_tar(src->resolved.parent.get(), src->resolved.name, fsa::rebase_naming(src->base), sink);
+        [src, ids](const fsa::TarSink &sink) {
+            fsa::write_tree_tar(src->resolved.parent.get(), src->resolved.name, fsa::rebase_naming(src->base), sink,
+                                ids);
         },
         "archive of " + path);
     r.headers.emplace_back(fsa::kPathStatHeader, header);
@@ -148,6 +150,7 @@ Response extract_archive(const ContainerFsProvider &provider, Request &req) {
 
     fsa::ExtractOptions options;
     options.no_overwrite_dir_non_dir = req.query_bool("noOverwriteDirNonDir");
+    options.id_map = fs->id_map;
     if (req.query_bool("copyUIDGID")) {
         const auto cfg = nlohmann::json::parse(fs->config_json.empty() ? "{}" : fs->config_json, nullptr, false);
         const std::string user = cfg.is_object() ? cfg.value("User", "") : "";
@@ -202,11 +205,12 @@ Response export_rootfs(const ContainerFsProvider &provider, Request &req) {
     auto fs = provider(req.params["id"]);
     auto root = std::make_shared<fsa::UniqueFd>(fsa::open_root(fs->rootfs));
     const std::string what = "export of " + fs->id;
+    const config::IdMap ids = fs->id_map;
     return tar_stream(
         std::move(fs),
-        [root](const fsa::TarSink &sink) {
+        [root, ids](const fsa::TarSink &sink) {
             // moby's export: every entry below the root, none for the root.
-            fsa::write_tree_tar(root->get(), "", fsa::TreeTarNaming{std::nullopt, ""}, sink);
+            fsa::write_tree_tar(root->get(), "", fsa::TreeTarNaming{std::nullopt, ""}, sink, ids);
         },
         what);
 }

@@ -22,11 +22,12 @@ using json = nlohmann::json;
 // What `docker info` lists under Security Options. AppArmor only appears
 // when the kernel has it; without it, containers run with no profile and
 // the absence is visible here (`docker info` shows whether it is there).
-json security_options() {
+json security_options(bool userns) {
     json out = json::array();
     std::error_code ec;
     if (std::filesystem::exists("/sys/module/apparmor", ec)) out.push_back("name=apparmor");
     out.push_back("name=seccomp,profile=builtin");
+    if (userns) out.push_back("name=userns");
     if (std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers", ec)) out.push_back("name=cgroupns");
     return out;
 }
@@ -170,7 +171,7 @@ json info_json(daemon::DaemonContext &ctx, const daemon::HostFacts &facts) {
         {"LiveRestoreEnabled", cfg.live_restore},
         {"Isolation", ""},
         {"InitBinary", "docker-init"},
-        {"SecurityOptions", security_options()},
+        {"SecurityOptions", security_options(!cfg.userns_remap.empty())},
         {"Warnings", warnings},
     };
 }

@@ -10,6 +10,7 @@
 #include "api/plugin_routes.h"
 #include "api/router.h"
 #include "api/system_routes.h"
+#include "config/userns_remap.h"
 #include "containers/service/container_service.h"
 #include "daemon/daemon_context.h"
 #include "distribution/blob_sources.h"
@@ -31,10 +32,14 @@
 
 #include <berth/abi.h>
 
+#include <nlohmann/json.hpp>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -180,6 +185,7 @@ void start_containers(DaemonContext &ctx) {
     cc.dns_opts = config.dns_opts;
     cc.init_default = config.init;
     cc.init_path = config.init_path;
+    cc.id_map = ctx.id_map;
     auto exec = std::make_shared<containers::ExecClient>(exec_slot, *ctx.executor);
     auto logs = std::make_shared<containers::LogClient>(*ctx.plugins, *ctx.executor);
     ctx.containers = std::make_unique<containers::ContainerService>(cc, ctx.images.get(), exec, logs,
@@ -191,7 +197,23 @@ void start_containers(DaemonContext &ctx) {
 DaemonContext::DaemonContext() = default;
 DaemonContext::~DaemonContext() = default;
 
-int run(const config::DaemonConfig &config) {
+namespace {
+
+// userns-remap: dockerd's layout. Everything a container's root must reach
+// lives below <data-root>/<uid>.<gid> (mode 0710, group = the remapped root's),
+// and the data root itself becomes 0711 so that root can pass through it.
+std::filesystem::path prepare_remapped_root(const std::filesystem::path &base, const config::IdMap &map) {
+    const auto root = base / config::remapped_root_name(map);
+    std::filesystem::create_directories(root);
+    if (::chmod(base.c_str(), 0711) != 0 || ::chown(root.c_str(), 0, map.root_gid()) != 0 ||
+        ::chmod(root.c_str(), 0710) != 0)
+        throw std::runtime_error("preparing the remapped data root " + root.string() + ": " + std::strerror(errno));
+    return root;
+}
+
+} // namespace
+
+int run(const config::DaemonConfig &given) {
     // Block termination signals before any thread starts so they inherit it.
     sigset_t set;
     sigemptyset(&set);
@@ -200,11 +222,19 @@ int run(const config::DaemonConfig &config) {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    util::DataRootLock lock(config.data_root);
-    std::filesystem::create_directories(config.exec_root);
+    util::DataRootLock lock(given.data_root);
+    std::filesystem::create_directories(given.exec_root);
+    config::DaemonConfig config = given;
+    const config::IdMap id_map = config::resolve_userns_remap(given.userns_remap);
+    if (id_map.enabled()) {
+        config.data_root = prepare_remapped_root(given.data_root, id_map);
+        spdlog::info("userns-remap: container ids 0-{} are host uids {}+ and gids {}+; data root {}",
+                     id_map.size - 1, id_map.uid, id_map.gid, config.data_root.string());
+    }
 
     DaemonContext ctx;
     ctx.config = config;
+    ctx.id_map = id_map;
     ctx.engine_id = engine_id(config.data_root);
     ctx.started = std::chrono::system_clock::now();
 
@@ -223,6 +253,9 @@ int run(const config::DaemonConfig &config) {
         if (auto *svc = container_events->load()) svc->on_driver_event(kind, json);
     };
     opts.deferred_kinds = {BERTH_KIND_STORAGE};
+    if (id_map.enabled())
+        opts.kind_config[BERTH_KIND_STORAGE] =
+            nlohmann::json{{"id_map", {{"uid", id_map.uid}, {"gid", id_map.gid}, {"size", id_map.size}}}}.dump();
     ctx.plugins = std::make_unique<plugins::PluginRegistry>(std::move(opts));
     ctx.plugins->discover();
     ctx.storage = storage::select_driver(*ctx.plugins, config.data_root, config.storage_driver);
@@ -238,6 +271,7 @@ int run(const config::DaemonConfig &config) {
 
     start_images(ctx);
     ctx.volumes = std::make_unique<volumes::VolumeService>(config.data_root);
+    if (id_map.enabled()) ctx.volumes->set_root_identity(id_map.root_uid(), id_map.root_gid());
     start_networks(ctx);
     start_containers(ctx);
     container_events->store(ctx.containers.get());

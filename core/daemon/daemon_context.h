@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/daemon_config.h"
+#include "config/id_map.h"
 #include "network/container_hooks.h"
 #include "plugins/call_executor.h"
 #include "plugins/registry.h"
@@ -40,7 +41,8 @@ class EmbeddedDns;
 namespace berth::daemon {
 
 struct DaemonContext {
-    config::DaemonConfig config;
+    config::DaemonConfig config; // data_root is the remapped root under userns-remap
+    config::IdMap id_map;        // userns-remap; disabled by default
     std::string engine_id; // stable across restarts, stored in the data root
     std::chrono::system_clock::time_point started;
     std::unique_ptr<plugins::PluginRegistry> plugins;

@@ -4,6 +4,7 @@
 
 #include <berth/network.h>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -142,9 +143,20 @@ std::shared_ptr<Generation> PluginRegistry::load_generation(const std::filesyste
 }
 
 bool PluginRegistry::init_generation(Generation &gen, const std::string &plugin_name, std::string &message) {
-    const std::string config =
-        options_.plugin_config ? options_.plugin_config(plugin_name) : std::string("{}");
-    return gen.init(config.empty() ? "{}" : config, message) == BERTH_OK;
+    std::string config = options_.plugin_config ? options_.plugin_config(plugin_name) : std::string("{}");
+    if (config.empty()) config = "{}";
+    std::set<uint32_t> kinds;
+    for (const auto &d : gen.info().drivers) kinds.insert(d.kind);
+    for (uint32_t kind : kinds) {
+        auto it = options_.kind_config.find(kind);
+        if (it == options_.kind_config.end()) continue;
+        nlohmann::json merged = nlohmann::json::parse(config, nullptr, false);
+        const nlohmann::json extra = nlohmann::json::parse(it->second, nullptr, false);
+        if (!merged.is_object() || !extra.is_object()) continue; // the plugin reports a bad config itself
+        merged.update(extra);
+        config = merged.dump();
+    }
+    return gen.init(config, message) == BERTH_OK;
 }
 
 bool PluginRegistry::deferred(const DescriptorInfo &info) const {

@@ -31,6 +31,10 @@ struct RegistryOptions {
     HostAbi abi;
     // JSON object text handed to a plugin's init ("{}" when nothing is set).
     std::function<std::string(const std::string &plugin_name)> plugin_config;
+    // Settings of the host's own that every plugin serving a kind must see,
+    // as a JSON object merged over the operator's section for that plugin
+    // (e.g. storage's "id_map" under userns-remap). Keyed by BERTH_KIND_*.
+    std::map<uint32_t, std::string> kind_config;
     EventSink events;
     // Plugins all of whose drivers are of these kinds are loaded and checked
     // but not initialised ("standby") until activate() is called. Storage

@@ -192,10 +192,13 @@ Volume VolumeService::make_volume_locked(const std::string &name, const std::str
     v.mountpoint = dir / kDataDir;
     // Record before _data: a directory without either is an interrupted
     // create that load() sweeps; with the record, load() adds _data.
-    make_dir(dir, 0700);
+    const bool remapped = root_uid_ != 0 || root_gid_ != 0;
+    make_dir(dir, remapped ? 0711 : 0700);
     try {
         write_record(dir, v);
         make_dir(v.mountpoint, 0755);
+        if (remapped && ::chown(v.mountpoint.c_str(), root_uid_, root_gid_) != 0)
+            throw InternalError("chown " + v.mountpoint.string() + ": " + std::strerror(errno));
         fsync_dir(root_);
     } catch (...) {
         std::error_code ec;

@@ -43,6 +43,13 @@ public:
     // first acquire does not mount them a second time.
     explicit VolumeService(std::filesystem::path data_root);
 
+    // userns-remap: new volumes' _data belongs to the containers' root
+    // (host ids uid/gid), and their directory can be passed through by it.
+    void set_root_identity(uint32_t uid, uint32_t gid) {
+        root_uid_ = uid;
+        root_gid_ = gid;
+    }
+
     const std::vector<std::string> &load_errors() const { return load_errors_; }
     const std::filesystem::path &root() const { return root_; }
 
@@ -121,6 +128,7 @@ private:
     void delete_locked(const std::string &name);
 
     std::filesystem::path root_; // <data-root>/volumes
+    uint32_t root_uid_ = 0, root_gid_ = 0; // see set_root_identity
     mutable std::mutex mu_;
     std::map<std::string, Entry> volumes_;
     std::vector<std::string> load_errors_;

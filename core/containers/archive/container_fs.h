@@ -4,6 +4,8 @@
 // rootfs stays mounted until the last shared_ptr to it is dropped.
 #pragma once
 
+#include "config/id_map.h"
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,6 +22,8 @@ struct ContainerFs {
     bool paused = false;
     // HostConfig.ReadonlyRootfs: docker cp into it is refused (403).
     bool readonly_rootfs = false;
+    // userns-remap: the rootfs holds host ids; archives carry container ids.
+    config::IdMap id_map;
     // The RW layer's changes against the image as a tar (the storage
     // driver's diff), written to out_fd; throws on failure.
     std::function<void(int out_fd)> write_diff_tar;

@@ -239,6 +239,12 @@ private:
         uid_t uid = static_cast<uid_t>(archive_entry_uid(e));
         gid_t gid = static_cast<gid_t>(archive_entry_gid(e));
         if (options_.owner) std::tie(uid, gid) = *options_.owner;
+        const auto host_uid = options_.id_map.host_uid(uid), host_gid = options_.id_map.host_gid(gid);
+        if (!host_uid || !host_gid)
+            throw ExtractRefused("container ID " + std::to_string(host_uid ? gid : uid) + " of '" +
+                                 archive_entry_pathname(e) + "' cannot be mapped to a host ID");
+        uid = *host_uid;
+        gid = *host_gid;
         const int at = base.empty() ? AT_EMPTY_PATH : AT_SYMLINK_NOFOLLOW;
         if (::fchownat(fd, base.c_str(), uid, gid, at) != 0 && ::geteuid() == 0) fail_errno("chown " + base);
         if (type == AE_IFLNK) return;

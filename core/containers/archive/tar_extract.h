@@ -17,6 +17,8 @@
 
 #include <optional>
 #include <stdexcept>
+#include "config/id_map.h"
+
 #include <string>
 
 namespace berth::containers::archive {
@@ -35,6 +37,9 @@ struct ExtractOptions {
     bool no_overwrite_dir_non_dir = false;
     // copyUIDGID: every entry owned by this uid:gid instead of the tar's.
     std::optional<std::pair<uid_t, gid_t>> owner;
+    // userns-remap: owners (the tar's or `owner`) are container ids, stored
+    // as the host ids they map to; an id outside the map is refused.
+    config::IdMap id_map;
 };
 
 struct ExtractResult {

@@ -51,7 +51,8 @@ std::vector<std::string> sorted_children(int dir_fd) {
 
 class TreeTarWriter {
 public:
-    explicit TreeTarWriter(const TarSink &sink) : sink_(sink), a_(archive_write_new(), archive_write_free) {
+    TreeTarWriter(const TarSink &sink, const config::IdMap &ids)
+        : sink_(sink), ids_(ids), a_(archive_write_new(), archive_write_free) {
         if (!a_) throw std::runtime_error("tar: out of memory");
         archive_write_set_format_pax_restricted(a_.get());
         archive_write_set_bytes_in_last_block(a_.get(), 1); // no padding beyond the tar's own blocks
@@ -134,8 +135,8 @@ private:
         std::unique_ptr<archive_entry, void (*)(archive_entry *)> e(archive_entry_new(), archive_entry_free);
         archive_entry_copy_pathname(e.get(), archive_name.c_str());
         archive_entry_set_mode(e.get(), st.st_mode);
-        archive_entry_set_uid(e.get(), st.st_uid);
-        archive_entry_set_gid(e.get(), st.st_gid);
+        archive_entry_set_uid(e.get(), ids_.container_uid(st.st_uid));
+        archive_entry_set_gid(e.get(), ids_.container_gid(st.st_gid));
         archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, 0);
         if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
             archive_entry_set_rdevmajor(e.get(), major(st.st_rdev));
@@ -195,6 +196,7 @@ private:
     }
 
     const TarSink &sink_;
+    const config::IdMap &ids_;
     std::unique_ptr<struct archive, int (*)(struct archive *)> a_;
     std::exception_ptr sink_error_;
     bool closed_ = false;
@@ -204,8 +206,9 @@ private:
 
 } // namespace
 
-void write_tree_tar(int parent_fd, const std::string &name, const TreeTarNaming &naming, const TarSink &sink) {
-    TreeTarWriter writer(sink);
+void write_tree_tar(int parent_fd, const std::string &name, const TreeTarNaming &naming, const TarSink &sink,
+                    const config::IdMap &ids) {
+    TreeTarWriter writer(sink, ids);
     writer.add_top(parent_fd, name, naming);
     writer.finish();
 }

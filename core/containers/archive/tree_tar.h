@@ -11,6 +11,8 @@
 // within a directory (filepath.Walk's order).
 #pragma once
 
+#include "config/id_map.h"
+
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -32,7 +34,10 @@ struct TreeTarNaming {
 // for parent_fd itself; a directory is written with its whole subtree) to
 // sink. Throws std::system_error / std::runtime_error on failure, in which
 // case no end-of-archive marker is written.
-void write_tree_tar(int parent_fd, const std::string &name, const TreeTarNaming &naming, const TarSink &sink);
+// ids: under userns-remap, host owners are written as the container ids
+// they stand for.
+void write_tree_tar(int parent_fd, const std::string &name, const TreeTarNaming &naming, const TarSink &sink,
+                    const config::IdMap &ids = {});
 
 // moby's archive naming for GET /containers/{id}/archive: the top entry is
 // named base (filepath.Base of the requested path, "." for "dir/."),

@@ -82,6 +82,7 @@ std::string ContainerService::build_spec_for(const Container &c, const std::stri
         if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY) in.host.rlimit_nofile_max = rl.rlim_max;
     }
     in.host.init_path = cfg_.init_path.empty() ? tini_path() : cfg_.init_path;
+    in.host.id_map = cfg_.id_map;
     if (value_or<std::string>(hc, "NetworkMode", "") == "host" && !body.contains("Hostname")) {
         char host[256] = {};
         ::gethostname(host, sizeof host - 1);

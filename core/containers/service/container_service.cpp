@@ -119,6 +119,7 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         throw InvalidArgument("failed to create logger: logger: no log driver named '" + req.log_driver +
                               "' is registered");
     logs_->validate(req.log_driver, req.log_opts_json);
+    check_userns_conflicts(req.host_config, cfg_.id_map);
 
     NewContainer nc;
     nc.name = name;
@@ -150,6 +151,7 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             in.host.container_id = c.id;
             in.host.rlimit_nofile_max = cfg_.rlimit_nofile_max;
             if (!cfg_.init_path.empty()) in.host.init_path = cfg_.init_path;
+            in.host.id_map = cfg_.id_map;
             (void)spec::build_spec(in);
         }
         // image ← <id>-init (mount points) ← <id> (the container's writes)
@@ -189,11 +191,15 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             }
         }
         const auto paths = write_etc_files(dir, etc);
+        if (cfg_.id_map.enabled()) // the container's root may edit them, as with dockerd
+            for (const auto &p : {paths.hostname, paths.hosts, paths.resolv_conf})
+                if (::chown(p.c_str(), cfg_.id_map.root_uid(), cfg_.id_map.root_gid()) != 0)
+                    throw InternalError("chown " + p.string() + ": " + std::strerror(errno));
         {
             // One mount of the init layer: its mount points, then their content.
             const std::string init_root = driver.get(init_layer_id(c.id));
             try {
-                populate_init_layer(init_root);
+                populate_init_layer(init_root, cfg_.id_map.root_uid(), cfg_.id_map.root_gid());
                 write_init_file(init_root, "/etc", "hostname", etc.hostname + "\n");
                 write_init_file(init_root, "/etc", "hosts", hosts_text(etc));
                 write_init_file(init_root, "/etc", "resolv.conf", resolv_conf_text(etc));

@@ -10,6 +10,7 @@
 // serialised by its own lock; waiting (stop, wait) never holds it.
 #pragma once
 
+#include "config/id_map.h"
 #include "containers/archive/container_fs.h"
 #include "containers/service/exec_client.h"
 #include "containers/service/log_client.h"
@@ -45,6 +46,7 @@ struct ContainerServiceConfig {
     bool init_default = false;
     std::string init_path;                       // "" → tini-static as found
     std::uint64_t rlimit_nofile_max = 0;         // 0 → berthd's own hard limit
+    config::IdMap id_map;                        // userns-remap; disabled by default
 };
 
 struct WaitResult {

@@ -418,6 +418,7 @@ ContainerFsProvider ContainerService::fs_provider() {
         fsh->name = c.name;
         fsh->image_id = c.image;
         fsh->config_json = c.config_json;
+        fsh->id_map = cfg_.id_map;
         fsh->running = c.state.running;
         fsh->paused = c.state.paused;
         fsh->readonly_rootfs = value_or<bool>(parse_object(c.host_config_json), "ReadonlyRootfs", false);

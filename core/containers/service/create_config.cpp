@@ -166,4 +166,21 @@ CreateRequest parse_create_request(const std::string &body, const std::string &p
     return out;
 }
 
+void check_userns_conflicts(const nlohmann::json &host_config, const config::IdMap &map) {
+    const auto mode = [&](const char *key) {
+        auto it = host_config.find(key);
+        return it != host_config.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    const std::string userns = mode("UsernsMode");
+    if (!userns.empty() && userns != "host") throw InvalidArgument("invalid UsernsMode: " + userns);
+    if (!map.enabled() || userns == "host") return;
+    if (host_config.value("Privileged", false))
+        throw InvalidArgument("privileged mode is incompatible with user namespaces.  You must run the container "
+                              "in the host namespace when running privileged mode");
+    if (mode("NetworkMode") == "host")
+        throw InvalidArgument("cannot share the host's network namespace when user namespaces are enabled");
+    if (mode("PidMode") == "host")
+        throw InvalidArgument("cannot share the host PID namespace when user namespaces are enabled");
+}
+
 } // namespace berth::containers

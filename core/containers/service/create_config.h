@@ -34,4 +34,8 @@ struct CreateRequest {
 CreateRequest parse_create_request(const std::string &body, const std::string &platform,
                                    images::ImageService &images, const ContainerServiceConfig &cfg);
 
+// Under userns-remap, what a container in its own user namespace cannot
+// have (dockerd's wording); UsernsMode "host" opts out. Throws InvalidArgument.
+void check_userns_conflicts(const nlohmann::json &host_config, const config::IdMap &map);
+
 } // namespace berth::containers

@@ -13,8 +13,20 @@ namespace {
 
 using archive::UniqueFd;
 
+// Who owns what this file creates: the container's root.
+struct Owner {
+    uid_t uid = 0;
+    gid_t gid = 0;
+};
+
+void give(int dirfd, const char *name, Owner owner) {
+    if (owner.uid == 0 && owner.gid == 0) return;
+    if (::fchownat(dirfd, name, owner.uid, owner.gid, AT_SYMLINK_NOFOLLOW) != 0)
+        throw std::system_error(errno, std::generic_category(), std::string("chown ") + name);
+}
+
 // The directory path (absolute inside the rootfs), created as needed; an O_PATH fd.
-UniqueFd ensure_dir(int root, const std::string &path) {
+UniqueFd ensure_dir(int root, const std::string &path, Owner owner) {
     std::string prefix;
     size_t pos = 1;
     UniqueFd cur = archive::open_in_root(root, "/", O_PATH | O_DIRECTORY);
@@ -28,20 +40,22 @@ UniqueFd ensure_dir(int root, const std::string &path) {
             cur = archive::open_in_root(root, prefix, O_PATH | O_DIRECTORY);
         } catch (const std::system_error &e) {
             if (e.code().value() != ENOENT) throw;
-            if (::mkdirat(cur.get(), name.c_str(), 0755) != 0 && errno != EEXIST)
-                throw std::system_error(errno, std::generic_category(), "mkdir " + prefix);
+            if (::mkdirat(cur.get(), name.c_str(), 0755) == 0) give(cur.get(), name.c_str(), owner);
+            else if (errno != EEXIST) throw std::system_error(errno, std::generic_category(), "mkdir " + prefix);
             cur = archive::open_in_root(root, prefix, O_PATH | O_DIRECTORY);
         }
     }
     return cur;
 }
 
-void ensure_file(int root, const std::string &dir, const std::string &name) {
-    UniqueFd parent = ensure_dir(root, dir);
+void ensure_file(int root, const std::string &dir, const std::string &name, Owner owner) {
+    UniqueFd parent = ensure_dir(root, dir, owner);
     // O_PATH cannot create: reopen the directory for real through /proc.
     UniqueFd d = archive::open_in_root(root, dir, O_RDONLY | O_DIRECTORY);
-    const int fd = ::openat(d.get(), name.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0755);
-    if (fd >= 0) ::close(fd); // ELOOP (a symlink there) or EISDIR: the image's own entry stays
+    const int fd = ::openat(d.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755);
+    if (fd < 0) return; // EEXIST (a file, a symlink, a directory): the image's own entry stays
+    ::close(fd);
+    give(d.get(), name.c_str(), owner);
 }
 
 } // namespace
@@ -61,16 +75,17 @@ void write_init_file(const std::string &rootfs, const std::string &dir, const st
     ::close(fd);
 }
 
-void populate_init_layer(const std::string &rootfs) {
+void populate_init_layer(const std::string &rootfs, unsigned root_uid, unsigned root_gid) {
+    const Owner owner{static_cast<uid_t>(root_uid), static_cast<gid_t>(root_gid)};
     UniqueFd root = archive::open_root(rootfs);
-    for (const char *d : {"/dev/pts", "/dev/shm", "/proc", "/sys"}) ensure_dir(root.get(), d);
-    ensure_file(root.get(), "/", ".dockerenv");
-    ensure_file(root.get(), "/etc", "resolv.conf");
-    ensure_file(root.get(), "/etc", "hosts");
-    ensure_file(root.get(), "/etc", "hostname");
-    ensure_file(root.get(), "/dev", "console");
+    for (const char *d : {"/dev/pts", "/dev/shm", "/proc", "/sys"}) ensure_dir(root.get(), d, owner);
+    ensure_file(root.get(), "/", ".dockerenv", owner);
+    ensure_file(root.get(), "/etc", "resolv.conf", owner);
+    ensure_file(root.get(), "/etc", "hosts", owner);
+    ensure_file(root.get(), "/etc", "hostname", owner);
+    ensure_file(root.get(), "/dev", "console", owner);
     UniqueFd etc = archive::open_in_root(root.get(), "/etc", O_RDONLY | O_DIRECTORY);
-    (void)::symlinkat("/proc/mounts", etc.get(), "mtab"); // EEXIST: the image has one
+    if (::symlinkat("/proc/mounts", etc.get(), "mtab") == 0) give(etc.get(), "mtab", owner); // EEXIST: the image has one
 }
 
 } // namespace berth::containers

@@ -14,8 +14,10 @@ inline std::string init_layer_id(const std::string &container_id) { return conta
 
 // Creates the mount points below rootfs (the mounted init layer). Every path
 // is resolved with the rootfs as "/", so an image's symlinks cannot lead
-// outside it; an entry that exists already is left as it is.
-void populate_init_layer(const std::string &rootfs);
+// outside it; an entry that exists already is left as it is. What it makes
+// belongs to the container's root: host ids root_uid/root_gid (not 0 under
+// userns-remap).
+void populate_init_layer(const std::string &rootfs, unsigned root_uid = 0, unsigned root_gid = 0);
 
 // Gives an init-layer file (one of the /etc mount points) the content of the
 // file bound over it, so `docker cp` of /etc/hostname, which reads the

@@ -373,9 +373,14 @@ std::string build_spec(const SpecInput &input) {
     ordered linux_section;
     // sysctls: the two defaults on a private netns, then the user's, then --domainname
     ordered sysctl = ordered::object();
+    const bool user_namespace = host.id_map.enabled() && get_or<std::string>(hc, "UsernsMode", "") != "host";
     if (network_mode != "host") {
+        // In a user namespace the kernel takes only gids it maps: the range
+        // then ends with the map.
+        const std::string ping_groups =
+            user_namespace ? "0 " + std::to_string(host.id_map.size - 1) : std::string("0 2147483647");
         for (const auto &key : *host.default_sysctls_present)
-            sysctl[key] = key == "net.ipv4.ping_group_range" ? "0 2147483647" : "0";
+            sysctl[key] = key == "net.ipv4.ping_group_range" ? ping_groups : "0";
     }
     if (hc.contains("Sysctls") && hc["Sysctls"].is_object())
         for (const auto &[key, value] : hc["Sysctls"].items())
@@ -400,6 +405,12 @@ std::string build_spec(const SpecInput &input) {
     auto cgroupns = get_or<std::string>(hc, "CgroupnsMode", "");
     if (cgroupns == "private" || (cgroupns.empty() && host.cgroup_v2))
         namespaces.push_back({{"type", "cgroup"}});
+    if (user_namespace) {
+        namespaces.push_back({{"type", "user"}});
+        const auto &m = host.id_map;
+        linux_section["uidMappings"] = ordered::array({ordered{{"containerID", 0}, {"hostID", m.uid}, {"size", m.size}}});
+        linux_section["gidMappings"] = ordered::array({ordered{{"containerID", 0}, {"hostID", m.gid}, {"size", m.size}}});
+    }
     linux_section["namespaces"] = namespaces;
 
     if (!nodes.empty()) {

@@ -4,6 +4,7 @@
 // types, so the create route and swarm tasks fill it the same way.
 #pragma once
 
+#include "config/id_map.h"
 #include "images/image_config.h"
 
 #include <cstdint>
@@ -33,6 +34,10 @@ struct HostFacts {
     std::uint64_t rlimit_nofile_max = 1048576;
 
     std::string init_path = "/usr/bin/tini-static"; // host binary mounted as /sbin/docker-init
+
+    // userns-remap: a user namespace with this mapping unless
+    // HostConfig.UsernsMode is "host". Disabled map: no user namespace.
+    config::IdMap id_map;
 
     // Probed from the host when unset; tests pin them.
     std::optional<bool> apparmor_enabled;            // /sys/module/apparmor exists
