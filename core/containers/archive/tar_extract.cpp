@@ -80,6 +80,7 @@ public:
         const auto elements = checked_elements(name, "entry");
         const mode_t type = archive_entry_filetype(e);
         const char *hardlink = archive_entry_hardlink(e);
+        (void)host_owner(e);
         if (elements.empty()) {
             // The destination's own entry ("./" of `docker cp dir/. ctr:/x`):
             // merge, taking its metadata as moby does.
@@ -233,9 +234,10 @@ private:
         if (::ftruncate(fd.get(), size) != 0) fail_errno("truncate " + name); // sparse tails
     }
 
-    // Owner, xattrs, then mode (chown clears set-id bits). base "" means
-    // fd itself. Symlinks get an owner only.
-    void set_metadata(int fd, const std::string &base, archive_entry *e, mode_t type) {
+    // The entry's owner (the tar's or `owner`) as host ids; an id the map
+    // lacks refuses the entry. Checked before the entry touches the
+    // destination, as moby remaps a header before it creates anything.
+    std::pair<uid_t, gid_t> host_owner(archive_entry *e) const {
         uid_t uid = static_cast<uid_t>(archive_entry_uid(e));
         gid_t gid = static_cast<gid_t>(archive_entry_gid(e));
         if (options_.owner) std::tie(uid, gid) = *options_.owner;
@@ -243,8 +245,13 @@ private:
         if (!host_uid || !host_gid)
             throw ExtractRefused("container ID " + std::to_string(host_uid ? gid : uid) + " of '" +
                                  archive_entry_pathname(e) + "' cannot be mapped to a host ID");
-        uid = *host_uid;
-        gid = *host_gid;
+        return {*host_uid, *host_gid};
+    }
+
+    // Owner, xattrs, then mode (chown clears set-id bits). base "" means
+    // fd itself. Symlinks get an owner only.
+    void set_metadata(int fd, const std::string &base, archive_entry *e, mode_t type) {
+        const auto [uid, gid] = host_owner(e);
         const int at = base.empty() ? AT_EMPTY_PATH : AT_SYMLINK_NOFOLLOW;
         if (::fchownat(fd, base.c_str(), uid, gid, at) != 0 && ::geteuid() == 0) fail_errno("chown " + base);
         if (type == AE_IFLNK) return;
