@@ -60,7 +60,7 @@ bench_cleanup() {
 
 bench_berthd() {
     sock=$work/berth.sock
-    "$berthd" --data-root "$work/data" --exec-root "$run_dir" -H "unix://$sock" >"$work/berthd.log" 2>&1 &
+    "$berthd" --bridge none --data-root "$work/data" --exec-root "$run_dir" -H "unix://$sock" >"$work/berthd.log" 2>&1 &
     berthd_pid=$!
     bench_pids+=("$berthd_pid")
     for _ in $(seq 150); do curl -sf --max-time 1 --unix-socket "$sock" http://berth/_ping >/dev/null && break; sleep 0.1; done

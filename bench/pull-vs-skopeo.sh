@@ -87,7 +87,7 @@ echo "   $ref: $layers layers, $size_mb MB"
 
 echo "== berthd"
 sock=$work/berth.sock
-"$berthd" --data-root "$work/berth" --exec-root "$work/run" -H "unix://$sock" >"$work/berthd.log" 2>&1 &
+"$berthd" --bridge none --data-root "$work/berth" --exec-root "$work/run" -H "unix://$sock" >"$work/berthd.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 150); do curl -sf --max-time 1 --unix-socket "$sock" http://berth/_ping >/dev/null && break; sleep 0.1; done
 export DOCKER_CONFIG=$work/docker-config

@@ -134,6 +134,7 @@ const std::map<std::string, Setter> &directives() {
         {"log-opts", string_map(&DaemonConfig::log_opts)},
         {"live-restore", boolean(&DaemonConfig::live_restore)},
         {"bip", str(&DaemonConfig::bip)},
+        {"bridge", str(&DaemonConfig::bridge)},
         {"default-address-pools",
          [](DaemonConfig &c, const json &v, const std::string &f, const std::string &k) {
              if (!v.is_array()) bad_type(f, k, v, "an array of {\"base\",\"size\"} objects");
@@ -224,6 +225,7 @@ DaemonConfig load(const FlagSettings &flags) {
     conflict(flags.debug.has_value(), "debug");
     conflict(flags.pidfile.has_value(), "pidfile");
     conflict(flags.storage_driver.has_value(), "storage-driver");
+    conflict(flags.bridge.has_value(), "bridge");
     conflict(flags.tlsverify.has_value(), "tlsverify");
     if (!both.empty()) {
         std::string list;
@@ -245,6 +247,7 @@ DaemonConfig load(const FlagSettings &flags) {
     if (flags.debug) cfg.debug = *flags.debug;
     if (flags.pidfile) cfg.pidfile = *flags.pidfile;
     if (flags.storage_driver) cfg.storage_driver = *flags.storage_driver;
+    if (flags.bridge) cfg.bridge = *flags.bridge;
     if (flags.tlsverify) cfg.tlsverify = *flags.tlsverify;
     if (flags.tlscacert) cfg.tlscacert = *flags.tlscacert;
     if (flags.tlscert) cfg.tlscert = *flags.tlscert;

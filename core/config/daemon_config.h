@@ -33,6 +33,10 @@ struct DaemonConfig {
 
     // Accepted now, used by the storage, image, container and network work.
     std::string storage_driver;
+    // dockerd's "bridge" / -b: "none" creates no default bridge network, and
+    // containers without --network get none. Any other value is refused
+    // (attaching the default network to an existing bridge is not offered).
+    std::string bridge;
     std::vector<std::string> storage_opts;
     std::vector<std::string> insecure_registries;
     std::vector<std::string> registry_mirrors;
@@ -75,7 +79,7 @@ struct FlagSettings {
     std::vector<std::string> hosts;
     std::vector<std::string> plugin_dirs;
     std::optional<bool> debug, tlsverify;
-    std::optional<std::string> tlscacert, tlscert, tlskey, storage_driver;
+    std::optional<std::string> tlscacert, tlscert, tlskey, storage_driver, bridge;
 };
 
 // Parse daemon.json text into cfg. Throws ConfigError naming the file and

@@ -133,6 +133,7 @@ void start_networks(DaemonContext &ctx) {
     nc.bip = config.bip;
     nc.default_address_pools_json = config.default_address_pools_json;
     nc.mtu = config.mtu;
+    nc.default_bridge = config.bridge != "none";
     auto *plugins = ctx.plugins.get();
     auto *executor = ctx.executor.get();
     network::DriverLookup drivers = [plugins, executor](const std::string &name)
@@ -186,6 +187,7 @@ void start_containers(DaemonContext &ctx) {
     cc.init_default = config.init;
     cc.init_path = config.init_path;
     cc.id_map = ctx.id_map;
+    cc.default_network_none = config.bridge == "none";
     auto exec = std::make_shared<containers::ExecClient>(exec_slot, *ctx.executor);
     auto logs = std::make_shared<containers::LogClient>(*ctx.plugins, *ctx.executor);
     ctx.containers = std::make_unique<containers::ContainerService>(cc, ctx.images.get(), exec, logs,
@@ -225,6 +227,9 @@ int run(const config::DaemonConfig &given) {
     util::DataRootLock lock(given.data_root);
     std::filesystem::create_directories(given.exec_root);
     config::DaemonConfig config = given;
+    if (!config.bridge.empty() && config.bridge != "none")
+        throw std::runtime_error("bridge: \"" + config.bridge +
+                                 "\" is not supported: only \"none\" (no default bridge network) is");
     const config::IdMap id_map = config::resolve_userns_remap(given.userns_remap);
     if (id_map.enabled()) {
         config.data_root = prepare_remapped_root(given.data_root, id_map);
@@ -275,7 +280,17 @@ int run(const config::DaemonConfig &given) {
     start_networks(ctx);
     start_containers(ctx);
     container_events->store(ctx.containers.get());
-    if (ctx.containers) ctx.containers->restore_all();
+    if (ctx.containers) {
+        ctx.containers->set_networking(ctx.container_networking.get());
+        auto *svc = ctx.containers.get();
+        ctx.network_hooks.connect = [svc](const std::string &net, const std::string &ref, const std::string &cfg) {
+            svc->connect_network(net, ref, cfg);
+        };
+        ctx.network_hooks.disconnect = [svc](const std::string &net, const std::string &ref, bool force) {
+            svc->disconnect_network(net, ref, force);
+        };
+        ctx.containers->restore_all();
+    }
     ctx.volumes->unmount_idle(); // mounts no restored container uses
 
     api::Router router;

@@ -14,7 +14,7 @@ int main(int argc, char **argv) {
     app.set_version_flag("-v,--version", std::string("Berth version ") + BERTH_VERSION);
 
     berth::config::FlagSettings flags;
-    std::string data_root, exec_root, log_level, config_file, pidfile, storage_driver;
+    std::string data_root, exec_root, log_level, config_file, pidfile, storage_driver, bridge;
     std::string tlscacert, tlscert, tlskey;
     bool debug = false, tlsverify = false;
     auto *o_data = app.add_option("--data-root", data_root, "Root directory of persistent state (default /var/lib/berth)");
@@ -26,6 +26,7 @@ int main(int argc, char **argv) {
     auto *o_pid = app.add_option("-p,--pidfile", pidfile, "Path of the daemon's PID file");
     app.add_option("--plugin-dir", flags.plugin_dirs, "Extra directory searched for plugins (repeatable)");
     auto *o_sd = app.add_option("-s,--storage-driver", storage_driver, "Storage driver to use");
+    auto *o_br = app.add_option("-b,--bridge", bridge, "\"none\": no default bridge network (containers default to none)");
     auto *o_tv = app.add_flag("--tlsverify", tlsverify, "Require mutual TLS on TCP listeners");
     auto *o_ca = app.add_option("--tlscacert", tlscacert, "CA that signs client certificates");
     auto *o_cert = app.add_option("--tlscert", tlscert, "Server certificate");
@@ -39,6 +40,7 @@ int main(int argc, char **argv) {
     if (o_debug->count()) flags.debug = debug;
     if (o_pid->count()) flags.pidfile = pidfile;
     if (o_sd->count()) flags.storage_driver = storage_driver;
+    if (o_br->count()) flags.bridge = bridge;
     if (o_tv->count()) flags.tlsverify = tlsverify;
     if (o_ca->count()) flags.tlscacert = tlscacert;
     if (o_cert->count()) flags.tlscert = tlscert;

@@ -81,11 +81,12 @@ std::vector<ContainerNetworking::Join> ContainerNetworking::plan_joins(const Con
     const json endpoints = parse_object_text(spec.endpoints_config_json, "EndpointsConfig");
     const Network primary = networks_.get(mode);
     // The EndpointsConfig entry for the mode's network may be keyed by the
-    // name the user typed, the network's name or its id.
+    // name the user typed ("default" included: docker 28 keys it by
+    // NetworkMode as given), the network's name or its id.
     const json *primary_config = nullptr;
     std::vector<std::string> others;
     for (const auto &[key, value] : endpoints.items()) {
-        if (key == mode || key == primary.name || key == primary.id) {
+        if (key == mode || key == spec.network_mode || key == primary.name || key == primary.id) {
             primary_config = &value;
             continue;
         }

@@ -108,6 +108,7 @@ void NetworkService::ensure_predefined_locked() {
         n.driver = kNullDriver;
         make_network_locked(std::move(n));
     }
+    if (!config_.default_bridge) return;
     // The default bridge follows bip: a changed bip moves it (while no
     // endpoint holds an address in the old subnet), as dockerd re-creates
     // its default bridge at every start.
@@ -182,7 +183,8 @@ void NetworkService::create_in_drivers() {
     {
         std::lock_guard lock(mu_);
         for (const auto &[id, s] : networks_)
-            if (!s.network.builtin_driver()) todo.push_back(s.network);
+            if (!s.network.builtin_driver() && (config_.default_bridge || s.network.name != kDefaultBridge))
+                todo.push_back(s.network);
     }
     for (const auto &n : todo) {
         auto driver = driver_for(n);

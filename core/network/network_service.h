@@ -34,6 +34,9 @@ struct NetworkServiceConfig {
     std::string bip;                          // daemon.json "bip", e.g. "172.30.0.1/16"; "" = from the pools
     std::string default_address_pools_json;   // daemon.json "default-address-pools"; "" / "[]" = Docker's
     int mtu = 1500;
+    // daemon.json "bridge": "none" turns this off: no default bridge
+    // network is made (one left from earlier runs is not plumbed).
+    bool default_bridge = true;
     // Subnets the host already routes (skipped for new networks); unset
     // reads /proc/net/route. Tests pin it.
     std::function<std::vector<ipam::Ipv4Prefix>()> host_routes;

@@ -148,6 +148,11 @@ int32_t op_import_state(berth_instance *self, berth_call *call, const char *stat
 int32_t plugin_init(const berth_host *host, const char *config_json, berth_instance **out,
                     berth_call *call) {
     return guard(host, call, [&] {
+#ifdef BERTH_NET_BRIDGE_TEST_INIT_FAILS
+        // A test build (tests/plugins/net-bridge-v2): a new generation whose
+        // init fails, so the hot-swap test can watch the old one keep serving.
+        throw berth::sdk::error(BERTH_E_INTERNAL, "test build: init fails on purpose");
+#endif
         auto config = berth::netbridge::config_from_json(json_arg(config_json), host);
         auto driver = std::make_unique<berth::netbridge::Driver>(host, std::move(config));
         *out = new berth_instance{host, std::move(driver)};

@@ -17,7 +17,7 @@ run_briefly() {
     mkdir -p "$T/$name"
     IT_LOGS+=("$T/$name/stderr")
     RUN_RC=0
-    timeout -k 5 10 "$BERTHD" --data-root "$T/$name/data" --exec-root "$T/$name/run" \
+    timeout -k 5 10 "$BERTHD" "${IT_BERTHD_ARGS[@]}" --data-root "$T/$name/data" --exec-root "$T/$name/run" \
         -H "unix://$T/$name/berth.sock" "$@" >"$T/$name/stdout" 2>"$T/$name/stderr" || RUN_RC=$?
     RUN_ERR=$(cat "$T/$name/stderr")
 }
@@ -65,7 +65,7 @@ note "second daemon on the same data root"
 mkdir -p "$T/second"
 IT_LOGS+=("$T/second/stderr")
 RUN_RC=0
-timeout -k 5 10 "$BERTHD" --data-root "$T/data" --exec-root "$T/second/run" \
+timeout -k 5 10 "$BERTHD" "${IT_BERTHD_ARGS[@]}" --data-root "$T/data" --exec-root "$T/second/run" \
     -H "unix://$T/second/berth.sock" >"$T/second/stdout" 2>"$T/second/stderr" || RUN_RC=$?
 RUN_ERR=$(cat "$T/second/stderr")
 expect_refused "second berthd on a data root in use"

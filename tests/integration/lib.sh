@@ -46,6 +46,11 @@ HOST="unix://$SOCK"
 BERTHD_LOG="$T/berthd.log"
 BERTHD_PID=""
 IT_PIDS=()  # every daemon this test started
+# Flags every berthd of a test gets first. No default bridge network: a
+# daemon on the host's own network namespace must not make berth0 or nft
+# tables there. The networking tests run berthd in a namespace of their own
+# and clear this (network_lib.sh).
+IT_BERTHD_ARGS=(--bridge none)
 IT_LOGS=()  # and its log, printed when the test fails
 
 # --- reporting ----------------------------------------------------------------
@@ -110,7 +115,7 @@ stop_pid() {
 berthd_spawn() {
     local log=$1
     shift
-    "$BERTHD" "$@" >"$log" 2>&1 &
+    "$BERTHD" "${IT_BERTHD_ARGS[@]}" "$@" >"$log" 2>&1 &
     SPAWNED_PID=$!
     IT_PIDS+=("$SPAWNED_PID")
     IT_LOGS+=("$log")

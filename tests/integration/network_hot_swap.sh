@@ -47,9 +47,10 @@ wait_status "$P-srv" running
 srv_ip=$(ctr_ip "$P-srv" "$NET")
 assert_match "$srv_ip" '^[0-9.]+$' "$P-srv's address on $NET"
 wait_until 15 "$P-srv to listen on 7000" docker exec "$P-srv" sh -c 'netstat -ltn | grep -q ":7000 "'
-# A line every 20 ms until /tmp/stop appears.
+# A line every 20 ms until /tmp/stop appears; the container stays up after
+# that, so the ping log can still be read.
 dk_ok run -d --name "$P-cli" --network "$NET" busybox sh -c \
-    "i=0; while [ ! -e /tmp/stop ]; do i=\$((i+1)); echo \$i; usleep 20000; done | nc $srv_ip 7000"
+    "i=0; while [ ! -e /tmp/stop ]; do i=\$((i+1)); echo \$i; usleep 20000; done | nc $srv_ip 7000; sleep 100000"
 wait_status "$P-cli" running
 dk_ok exec -d "$P-cli" sh -c "ping -i 0.2 $srv_ip > /tmp/ping.log 2>&1"
 

@@ -33,6 +33,8 @@
 
 NT_NS=bnt-$$-a
 NT_REAL_BERTHD=$BERTHD
+# The default bridge is what these tests are about (inside their namespace).
+IT_BERTHD_ARGS=()
 NT_CONFIG=$T/daemon.json
 NT_NFT_TABLE=berth_nt_$$
 

@@ -21,6 +21,9 @@ struct EtcFilesInput {
     std::string host_hosts;                   // the host's /etc/hosts text (--net host)
     std::string host_resolv;                  // the host's /etc/resolv.conf text
     std::string host_resolv_path = "/etc/resolv.conf";
+    // On a user-defined network: the embedded DNS at 127.0.0.11 answers, and
+    // forwards what it does not know to the host's servers.
+    bool embedded_dns = false;
 };
 
 std::string hosts_text(const EtcFilesInput &in);

@@ -218,7 +218,10 @@ void ContainerService::start_locked(Container &c, Live &l) {
         // starts (the runtime's `run --detach`), and the single waiting
         // attach rides on the create as the shim's first client, so it sees
         // the very first output all the same.
-        const bool one_call = pending.size() <= 1;
+        // Networks join between the runtime's create and start (dockerd's
+        // order: the task's own network namespace gets the endpoints).
+        const bool networked = joins_networks(c);
+        const bool one_call = pending.size() <= 1 && !networked;
         std::string options = shim_options(c);
         if (one_call) {
             json o = json::parse(options);
@@ -239,6 +242,14 @@ void ContainerService::start_locked(Container &c, Live &l) {
             throw;
         }
         l.has_task = true;
+        if (networked) {
+            try {
+                attach_networks(c, pid);
+            } catch (...) {
+                close_attach_fds(pending);
+                throw;
+            }
+        }
         if (!one_call)
             for (auto &a : pending) {
                 try {
@@ -313,6 +324,7 @@ void ContainerService::start_locked(Container &c, Live &l) {
 // joins it; the bundle directory, which the shim lives in, is then left for
 // the caller to remove after the join.
 void ContainerService::cleanup_runtime(Container &c, Live &l, std::thread *task_deletion) {
+    detach_networks(c.id);
     if (l.has_task) {
         auto remove_task = [this, id = c.id] {
             try {
@@ -678,6 +690,7 @@ void ContainerService::restore_one(Container c) {
                     }
                 c.state.paused = status == "paused";
                 store_->save(c);
+                restore_networks(c);
                 l->started_mono = std::chrono::steady_clock::now();
                 spdlog::info("container {} restored ({})", c.id.substr(0, 12), status);
             } else {
@@ -713,7 +726,9 @@ void ContainerService::restore_one(Container c) {
         }
     }
     if (!alive) {
-        // Not running: nothing of it may remain mounted or in the runtime.
+        // Not running: nothing of it may remain mounted, in the runtime or
+        // on a network.
+        detach_networks(c.id);
         std::error_code ec;
         if (fs::exists(bundle_dir(c.id), ec)) {
             try {

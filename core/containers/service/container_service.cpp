@@ -4,6 +4,8 @@
 // in container_views.cpp.
 #include "containers/service/container_service.h"
 
+#include "network/container_networking.h"
+
 #include "containers/service/container_files.h"
 #include "containers/service/create_config.h"
 #include "containers/service/init_layer.h"
@@ -120,6 +122,18 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
                               "' is registered");
     logs_->validate(req.log_driver, req.log_opts_json);
     check_userns_conflicts(req.host_config, cfg_.id_map);
+    bool embedded_dns = false;
+    if (net_) {
+        Container probe;
+        probe.id = std::string(64, '0');
+        probe.name = "/" + name;
+        probe.config_json = req.config.dump();
+        probe.host_config_json = req.host_config.dump();
+        probe.endpoints_config_json = req.endpoints_config.dump();
+        const auto spec = network_spec(probe);
+        net_->validate(spec);
+        embedded_dns = net_->uses_embedded_dns(spec);
+    }
 
     NewContainer nc;
     nc.name = name;
@@ -127,6 +141,7 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
     nc.args = req.args;
     nc.config_json = req.config.dump();
     nc.host_config_json = req.host_config.dump();
+    nc.endpoints_config_json = req.endpoints_config.dump();
     nc.image = req.image.id;
     nc.image_name = req.image_name;
     nc.driver = cfg_.storage_driver;
@@ -173,6 +188,7 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         etc.dns_search = value_or<std::vector<std::string>>(req.host_config, "DnsSearch", cfg_.dns_search);
         etc.dns_options = value_or<std::vector<std::string>>(req.host_config, "DnsOptions", cfg_.dns_opts);
         etc.ipv6_loopback = fs::exists("/proc/net/if_inet6");
+        etc.embedded_dns = embedded_dns;
         auto slurp = [](const char *p) {
             std::ifstream in(p);
             std::stringstream ss;
@@ -307,6 +323,7 @@ void ContainerService::remove(const std::string &ref, bool force, bool remove_vo
 void ContainerService::remove_locked(Container &c, Live &l, bool remove_volumes,
                                      const std::function<void()> &before_record_removal) {
     if (l.has_task) cleanup_runtime(c, l);
+    detach_networks(c.id); // a crash between exit and detach leaves endpoint records
     for (const auto &m : c.mount_points)
         if (m.type == "volume" && !m.name.empty() && volumes_.forget) {
             try {

@@ -12,6 +12,7 @@
 
 #include "config/id_map.h"
 #include "containers/archive/container_fs.h"
+#include "containers/service/container_files.h"
 #include "containers/service/exec_client.h"
 #include "containers/service/log_client.h"
 #include "containers/service/mount_plan.h"
@@ -31,6 +32,11 @@
 #include <thread>
 #include <vector>
 
+namespace berth::network {
+class ContainerNetworking;
+struct ContainerNetworkSpec;
+} // namespace berth::network
+
 namespace berth::containers {
 
 struct ContainerServiceConfig {
@@ -47,6 +53,7 @@ struct ContainerServiceConfig {
     std::string init_path;                       // "" → tini-static as found
     std::uint64_t rlimit_nofile_max = 0;         // 0 → berthd's own hard limit
     config::IdMap id_map;                        // userns-remap; disabled by default
+    bool default_network_none = false;           // daemon "bridge": "none": NetworkMode default → none
 };
 
 struct WaitResult {
@@ -151,6 +158,13 @@ public:
     void exec_resize(const std::string &exec_id, unsigned rows, unsigned cols);
 
     ContainerFsProvider fs_provider();
+
+    // Networking (container_network.cpp). Null: every container behaves as
+    // --network none would (no endpoints), which unit tests rely on.
+    void set_networking(network::ContainerNetworking *networking);
+    // POST /networks/{id}/connect and /disconnect for this container.
+    void connect_network(const std::string &network, const std::string &ref, const std::string &endpoint_config_json);
+    void disconnect_network(const std::string &network, const std::string &ref, bool force);
     std::vector<images::ContainerUse> containers_using(const std::string &image_id);
     std::set<std::string> layers_in_use();
     ContainerStore &store() { return *store_; }
@@ -165,6 +179,15 @@ public:
     struct ExecInstance;
 
 private:
+    network::ContainerNetworkSpec network_spec(const Container &c) const;
+    bool joins_networks(const Container &c) const; // bridge or a user network (not none/host/container:)
+    void attach_networks(Container &c, int pid);
+    void detach_networks(const std::string &id);
+    void restore_networks(const Container &c);
+    std::string network_settings_json(const Container &c) const; // "" without networking
+    EtcFilesInput etc_input_for(const Container &c) const;
+    void refresh_hosts(const Container &c);
+
     std::shared_ptr<Live> live(const std::string &id);
     Container resolve(const std::string &ref) const { return store_->resolve(ref); }
     void start_locked(Container &c, Live &l);
@@ -193,6 +216,7 @@ private:
     std::shared_ptr<ExecClient> exec_;
     std::shared_ptr<LogClient> logs_;
     VolumeAccess volumes_;
+    network::ContainerNetworking *net_ = nullptr; // see set_networking
     std::unique_ptr<ContainerStore> store_;
 
     mutable std::mutex mu_; // lives_, execs_, the Live fields not under op

@@ -32,6 +32,38 @@ json endpoint_settings() {
             {"GlobalIPv6PrefixLen", 0}, {"DNSNames", nullptr}};
 }
 
+// /containers/json "Ports" from NetworkSettings.Ports: one entry per host
+// binding, and a bare {PrivatePort, Type} for an exposed, unpublished port.
+json ps_ports(const json &ports) {
+    json out = json::array();
+    if (!ports.is_object()) return out;
+    for (const auto &[key, bindings] : ports.items()) {
+        const auto slash = key.find('/');
+        int private_port = 0;
+        try {
+            private_port = std::stoi(key.substr(0, slash));
+        } catch (...) {
+            continue;
+        }
+        const std::string type = slash == std::string::npos ? "tcp" : key.substr(slash + 1);
+        if (!bindings.is_array() || bindings.empty()) {
+            out.push_back({{"PrivatePort", private_port}, {"Type", type}});
+            continue;
+        }
+        for (const auto &b : bindings) {
+            json p = {{"PrivatePort", private_port}, {"Type", type}};
+            p["IP"] = b.value("HostIp", "");
+            try {
+                p["PublicPort"] = std::stoi(b.value("HostPort", "0"));
+            } catch (...) {
+                continue;
+            }
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
 std::string network_name(const json &hc) {
     std::string mode = value_or<std::string>(hc, "NetworkMode", "default");
     if (mode == "default") mode = "bridge";
@@ -156,6 +188,10 @@ std::string ContainerService::container_json(const Container &c, bool size) {
                              {"IPv6Gateway", ""},
                              {"MacAddress", ""},
                              {"Networks", networks}};
+    if (const std::string ns = network_settings_json(c); !ns.empty()) {
+        const json parsed = json::parse(ns, nullptr, false);
+        if (parsed.is_object()) network_settings = parsed;
+    }
     json out = {{"Id", c.id},
                 {"Created", format_time(c.created)},
                 {"Path", c.path},
@@ -232,6 +268,13 @@ std::string ContainerService::list_json(const std::string &query_filters, bool a
                      {"HostConfig", {{"NetworkMode", value_or<std::string>(hc, "NetworkMode", "default")}}},
                      {"NetworkSettings", {{"Networks", {{network_name(hc), endpoint_settings()}}}}},
                      {"Mounts", mounts_json(c.mount_points, cfg_.data_root)}};
+        if (const std::string ns = network_settings_json(c); !ns.empty()) {
+            const json parsed = json::parse(ns, nullptr, false);
+            if (parsed.is_object()) {
+                item["NetworkSettings"] = {{"Networks", parsed.value("Networks", json::object())}};
+                item["Ports"] = ps_ports(parsed.value("Ports", json::object()));
+            }
+        }
         if (size && images_) {
             try {
                 std::string parent_cache;

@@ -107,6 +107,14 @@ CreateRequest parse_create_request(const std::string &body, const std::string &p
     CreateRequest out;
     json hc = j.contains("HostConfig") && j["HostConfig"].is_object() ? j["HostConfig"] : json::object();
     j.erase("HostConfig");
+    if (j.contains("NetworkingConfig") && j["NetworkingConfig"].is_object()) {
+        const json &ec = j["NetworkingConfig"].value("EndpointsConfig", json::object());
+        if (!ec.is_null() && !ec.is_object())
+            throw InvalidArgument("invalid JSON: json: cannot unmarshal " + std::string(ec.type_name()) +
+                                  " into Go struct field NetworkingConfig.NetworkingConfig.EndpointsConfig of type "
+                                  "map[string]*network.EndpointSettings");
+        if (ec.is_object()) out.endpoints_config = ec;
+    }
     j.erase("NetworkingConfig");
 
     const std::string image_name = value_or<std::string>(j, "Image", "");
@@ -137,6 +145,16 @@ CreateRequest parse_create_request(const std::string &body, const std::string &p
     // HostConfig defaults and checks.
     if (!hc.contains("NetworkMode") || hc["NetworkMode"].is_null() || hc["NetworkMode"] == "")
         hc["NetworkMode"] = "default";
+    if (cfg.default_network_none && hc["NetworkMode"] == "default") hc["NetworkMode"] = "none";
+    // docker 28 keys the EndpointsConfig entry by NetworkMode as typed:
+    // "default" is the default bridge, kept under that network's name (and
+    // dropped when there is no default bridge).
+    if (out.endpoints_config.contains("default")) {
+        json entry = out.endpoints_config["default"];
+        out.endpoints_config.erase("default");
+        if (hc["NetworkMode"] == "default" && !out.endpoints_config.contains("bridge"))
+            out.endpoints_config["bridge"] = entry;
+    }
     const RestartPolicy policy = parse_restart_policy(hc.dump());
     if (value_or<bool>(hc, "AutoRemove", false) && !policy.is_none())
         throw InvalidArgument("can't create 'AutoRemove' container with restart policy");

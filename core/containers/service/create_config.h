@@ -28,6 +28,7 @@ struct CreateRequest {
     std::string log_driver;
     std::string log_opts_json = "{}";
     std::vector<std::string> warnings;
+    nlohmann::json endpoints_config = nlohmann::json::object(); // NetworkingConfig.EndpointsConfig
 };
 
 // Throws InvalidArgument (400) or NotFound (404 "No such image: x").

@@ -5,6 +5,7 @@ set(BERTH_CONTAINER_SERVICE_SOURCES
   containers/service/container_files.cpp
   containers/service/container_health.cpp
   containers/service/container_io.cpp
+  containers/service/container_network.cpp
   containers/service/container_runtime.cpp
   containers/service/container_service.cpp
   containers/service/container_views.cpp

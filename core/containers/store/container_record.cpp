@@ -151,6 +151,7 @@ std::string container_to_json(const Container &c) {
         {"Args", c.args},
         {"Config", embed(c.config_json)},
         {"HostConfig", embed(c.host_config_json)},
+        {"EndpointsConfig", embed(c.endpoints_config_json)},
         {"Image", c.image},
         {"ImageName", c.image_name},
         {"Driver", c.driver},
@@ -177,6 +178,8 @@ Container container_from_json(const std::string &text) {
         if (j.contains("Args") && j["Args"].is_array()) c.args = j["Args"].get<std::vector<std::string>>();
         c.config_json = unembed(j.value("Config", json()));
         c.host_config_json = unembed(j.value("HostConfig", json()));
+        c.endpoints_config_json = unembed(j.value("EndpointsConfig", json::object()));
+        if (c.endpoints_config_json.empty() || c.endpoints_config_json == "null") c.endpoints_config_json = "{}";
         c.image = str(j, "Image");
         c.image_name = str(j, "ImageName");
         c.driver = str(j, "Driver");

@@ -31,6 +31,9 @@ struct Container {
     std::vector<std::string> args;
     std::string config_json;      // the container config (Config), JSON text
     std::string host_config_json; // HostConfig, JSON text
+    // NetworkingConfig.EndpointsConfig as created, then as network
+    // connect/disconnect change it: the networks joined at every start.
+    std::string endpoints_config_json = "{}";
     std::string image;            // image ID ("sha256:...")
     std::string image_name;       // the reference as the user wrote it
     std::string driver;

@@ -102,6 +102,7 @@ Container ContainerStore::create(const NewContainer &spec, TimePoint now) {
     c.args = spec.args;
     c.config_json = spec.config_json;
     c.host_config_json = spec.host_config_json;
+    c.endpoints_config_json = spec.endpoints_config_json;
     c.image = spec.image;
     c.image_name = spec.image_name;
     c.driver = spec.driver;

@@ -22,6 +22,7 @@ struct NewContainer {
     std::vector<std::string> args;
     std::string config_json;
     std::string host_config_json;
+    std::string endpoints_config_json = "{}";
     std::string image;
     std::string image_name;
     std::string driver;

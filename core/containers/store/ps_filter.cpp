@@ -90,7 +90,11 @@ std::vector<Container> filter_containers(std::vector<Container> containers, cons
     for (auto &c : containers) {
         if (!all && !c.state.running) continue;
         if (!any_of("status", [&](const std::string &s) { return c.state.status() == s; })) continue;
-        if (!any_of("name", [&](const std::string &n) { return match_term(n, c.name); })) continue;
+        // moby matches the name with and without its leading "/", so
+        // "^web$" finds /web.
+        const std::string bare_name = !c.name.empty() && c.name[0] == '/' ? c.name.substr(1) : c.name;
+        if (!any_of("name", [&](const std::string &n) { return match_term(n, c.name) || match_term(n, bare_name); }))
+            continue;
         if (!any_of("id", [&](const std::string &p) { return c.id.compare(0, p.size(), p) == 0; })) continue;
         if (!any_of("health", [&](const std::string &h) { return health_status(c) == h; })) continue;
         if (!values("label").empty()) {
