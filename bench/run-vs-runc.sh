@@ -54,6 +54,33 @@ json.dump(c, open(p, "w"), indent=2)
 PY
 runc_run() { runc run --bundle "$bundle" "berth-bench-$$-$1" </dev/null; }
 
+# The same container as berthd would run it: the config.json berthd wrote for
+# a `--network none busybox` container (Docker's default seccomp profile,
+# capabilities, masked paths, cgroup limits), over the same plain rootfs.
+# Berth's own share is then berth/runc-spec.
+echo "== runc bundle with berthd's own config.json"
+spec_bundle=$work/spec-bundle
+mkdir -p "$spec_bundle"
+probe=$(cli run -d --network none busybox sleep 60)
+cp "$run_dir/$probe/config.json" "$spec_bundle/config.json"
+cli rm -f "$probe" >/dev/null
+python3 - "$spec_bundle" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+p = os.path.join(d, "config.json")
+c = json.load(open(p))
+c["root"]["path"] = os.path.join(os.path.dirname(d), "bundle", "rootfs")  # the plain bundle's rootfs
+c["process"]["args"] = ["true"]
+c["process"]["terminal"] = False
+for m in c["mounts"]:
+    if m["type"] == "bind" and m["destination"] in ("/etc/hosts", "/etc/hostname", "/etc/resolv.conf"):
+        m["source"] = os.path.join(d, os.path.basename(m["destination"]))
+        open(m["source"], "a").close()
+c["linux"].pop("cgroupsPath", None)  # runc then uses one per container id
+json.dump(c, open(p, "w"), indent=2)
+PY
+runc_spec_run() { runc run --bundle "$spec_bundle" "berth-bench-spec-$$-$1" </dev/null; }
+
 results=$work/results
 : >"$results"
 have_dockerd=0
@@ -68,13 +95,16 @@ fi
 for i in 1 2; do # warm-up: page cache, first mounts, cgroup creation
     seconds cli run --rm --network none busybox true >/dev/null
     seconds runc_run "warm$i" >/dev/null
+    seconds runc_spec_run "warm$i" >/dev/null
 done
 for i in $(seq 1 "$runs"); do
     b=$(seconds cli run --rm --network none busybox true)
     r=$(seconds runc_run "$i")
+    rs=$(seconds runc_spec_run "$i")
     echo "berth $b" >>"$results"
     echo "runc $r" >>"$results"
-    line="   run $i: berth ${b}s  runc ${r}s"
+    echo "runc-spec $rs" >>"$results"
+    line="   run $i: berth ${b}s  runc ${r}s  runc-spec ${rs}s"
     if [ "$CLI_NAME" == berth ]; then
         c=$(seconds docker -H "unix://$sock" run --rm --network none busybox true)
         echo "docker-cli $c" >>"$results"
@@ -118,7 +148,7 @@ for i in $(seq 1 "$runs"); do
 done
 echo "== medians of $runs runs ($(nproc) CPUs, $(uname -r), $(runc --version | head -1))"
 printf '   %-10s %9s %17s\n' tool median spread
-for t in berth docker-cli runc dockerd podman; do
+for t in berth docker-cli runc runc-spec dockerd podman; do
     if grep -q "^$t " "$results"; then
         printf '   %-10s %8.3fs %17s\n' "$t" "$(awk -v t=$t '$1 == t { print $2 }' "$results" | median)" \
             "$(awk -v t=$t '$1 == t { print $2 }' "$results" | spread)"
@@ -128,7 +158,9 @@ for t in berth docker-cli runc dockerd podman; do
 done
 b=$(awk '$1 == "berth" { print $2 }' "$results" | median)
 r=$(awk '$1 == "runc" { print $2 }' "$results" | median)
+rs=$(awk '$1 == "runc-spec" { print $2 }' "$results" | median)
 echo "   ratio berth/runc: $(awk -v a="$b" -v b="$r" 'BEGIN { printf "%.2f", a / b }') (target <= 1.5)"
+echo "   ratio berth/runc-spec (same config.json): $(awk -v a="$b" -v b="$rs" 'BEGIN { printf "%.2f", a / b }')"
 echo "   containers left behind by run --rm: $leftover"
 echo "== berthd's phases through the raw API (curl), medians of $runs"
 for p in create start wait delete; do
