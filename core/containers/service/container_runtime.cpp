@@ -391,6 +391,14 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
     // The runtime's delete overlaps the rest; waiters on the exit are told
     // before it is joined (below), while this container's lock is still held.
     std::thread task_deletion;
+    // Joined on every way out: a joinable std::thread destroyed by an
+    // exception (a failed save) would end the daemon.
+    struct JoinOnExit {
+        std::thread &t;
+        ~JoinOnExit() {
+            if (t.joinable()) t.join();
+        }
+    } join_on_exit{task_deletion};
     cleanup_runtime(c, *l, &task_deletion);
     const auto finish_task_deletion = [&] {
         if (!task_deletion.joinable()) return;
