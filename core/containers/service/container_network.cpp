@@ -136,8 +136,15 @@ void ContainerService::connect_network(const std::string &network, const std::st
     c = store_->resolve(c.id);
     const json hc = parse_object(c.host_config_json);
     const std::string mode = value_or<std::string>(hc, "NetworkMode", "default");
-    if (mode == "none" || network::ContainerNetworking::is_container_mode(mode))
+    // dockerd's refusals for the modes that own no endpoints of their own.
+    if (mode == "none")
+        throw InvalidArgument(
+            "container cannot be connected to multiple networks with one of the networks in private (none) mode");
+    if (mode == "host")
         throw InvalidArgument("container cannot be disconnected from host network or connected to host network");
+    if (network::ContainerNetworking::is_container_mode(mode))
+        throw InvalidArgument("Container sharing network namespace with another container or host cannot be "
+                              "connected to any other network");
     const bool running = c.state.running && !c.state.restarting;
     const std::string name = c.name.size() > 1 ? c.name.substr(1) : c.name;
     net_->connect(c.id, name, network, endpoint_config_json, running ? netns_of(c.state.pid) : std::string());
