@@ -143,10 +143,29 @@ s_none_mode() {
     assert_eq null "$OUT" "driver of the none network"
 }
 
+s_container_mode() {
+    dk_ok run -d --name "$P-owner" busybox sleep 300
+    wait_status "$P-owner" running
+    owner_ns=$(docker exec "$P-owner" readlink /proc/self/ns/net)
+    dk_ok run --rm --network "container:$P-owner" busybox readlink /proc/self/ns/net
+    assert_eq "$owner_ns" "$OUT" "network namespace of a --network container:$P-owner container"
+    dk_ok run --rm --network "container:$P-owner" busybox cat /etc/hostname
+    assert_eq "$(docker exec "$P-owner" cat /etc/hostname)" "$OUT" "/etc/hostname is the owner's"
+    dk run --rm --network "container:$P-nosuch" busybox true
+    assert_ne 0 "$RC" "run --network container:<missing>"
+    assert_contains "$OUT" "No such container: $P-nosuch" "error for a missing network container"
+    dk_ok create --name "$P-stopped" busybox true
+    dk run --rm --network "container:$P-stopped" busybox true
+    assert_ne 0 "$RC" "run --network container:<not running>"
+    assert_contains "$OUT" "non running container" "error for a stopped network container"
+    dk_ok rm -f "$P-owner" "$P-stopped"
+}
+
 section predefined s_predefined
 section create_ipam s_create_ipam
 section refusals s_refusals
 section prune s_prune
 section host_mode s_host_mode
 section none_mode s_none_mode
+section container_mode s_container_mode
 sections_done

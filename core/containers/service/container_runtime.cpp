@@ -83,6 +83,17 @@ std::string ContainerService::build_spec_for(const Container &c, const std::stri
     }
     in.host.init_path = cfg_.init_path.empty() ? tini_path() : cfg_.init_path;
     in.host.id_map = cfg_.id_map;
+    if (const std::string mode = value_or<std::string>(hc, "NetworkMode", ""); mode.rfind("container:", 0) == 0) {
+        // dockerd: the other container's namespace, and its hostname, hosts
+        // and resolv.conf.
+        const Container other = store_->resolve(mode.substr(10));
+        if (!other.state.running || other.state.restarting || other.state.pid <= 0)
+            throw Conflict("cannot join network namespace of a non running container: " + other.id);
+        in.host.network_namespace_path = "/proc/" + std::to_string(other.state.pid) + "/ns/net";
+        in.host.hosts_path = other.hosts_path;
+        in.host.resolv_conf_path = other.resolv_conf_path;
+        in.host.hostname_path = other.hostname_path;
+    }
     if (value_or<std::string>(hc, "NetworkMode", "") == "host" && !body.contains("Hostname")) {
         char host[256] = {};
         ::gethostname(host, sizeof host - 1);

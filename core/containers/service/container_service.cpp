@@ -167,6 +167,10 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             in.host.rlimit_nofile_max = cfg_.rlimit_nofile_max;
             if (!cfg_.init_path.empty()) in.host.init_path = cfg_.init_path;
             in.host.id_map = cfg_.id_map;
+            const std::string mode = value_or<std::string>(req.host_config, "NetworkMode", "");
+            // The other container is looked up at start, as dockerd does (a
+            // 404 from create would make the docker CLI pull the image).
+            if (mode.rfind("container:", 0) == 0) in.host.network_namespace_path = "/proc/self/ns/net";
             (void)spec::build_spec(in);
         }
         // image ← <id>-init (mount points) ← <id> (the container's writes)

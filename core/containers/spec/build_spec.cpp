@@ -374,7 +374,8 @@ std::string build_spec(const SpecInput &input) {
     // sysctls: the two defaults on a private netns, then the user's, then --domainname
     ordered sysctl = ordered::object();
     const bool user_namespace = host.id_map.enabled() && get_or<std::string>(hc, "UsernsMode", "") != "host";
-    if (network_mode != "host") {
+    // Another container's namespace is not this one's to tune.
+    if (network_mode != "host" && network_mode.rfind("container:", 0) != 0) {
         // In a user namespace the kernel takes only gids it maps: the range
         // then ends with the map.
         const std::string ping_groups =
@@ -394,8 +395,13 @@ std::string build_spec(const SpecInput &input) {
 
     ordered namespaces = ordered::array();
     namespaces.push_back({{"type", "mount"}});
-    if (network_mode != "host")
+    if (network_mode.rfind("container:", 0) == 0) {
+        if (host.network_namespace_path.empty())
+            throw invalid_argument("network mode " + network_mode + ": no network namespace to join");
+        namespaces.push_back({{"type", "network"}, {"path", host.network_namespace_path}});
+    } else if (network_mode != "host") {
         namespaces.push_back({{"type", "network"}});
+    }
     if (uts_mode != "host")
         namespaces.push_back({{"type", "uts"}});
     if (pid_mode != "host")

@@ -35,6 +35,10 @@ struct HostFacts {
 
     std::string init_path = "/usr/bin/tini-static"; // host binary mounted as /sbin/docker-init
 
+    // NetworkMode "container:<x>": the network namespace to join
+    // (/proc/<x's pid>/ns/net), filled in by the caller at start.
+    std::string network_namespace_path;
+
     // userns-remap: a user namespace with this mapping unless
     // HostConfig.UsernsMode is "host". Disabled map: no user namespace.
     config::IdMap id_map;
