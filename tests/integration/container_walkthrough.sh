@@ -57,6 +57,7 @@ note "Ctrl-P Ctrl-Q detaches"
 # that the host shell reads the next line: only it prints the host's name.
 HOSTNAME_HOST=$(hostname)
 tm send-keys -t walk C-p C-q
+pane_wait 'walk\$ *$' "the host prompt after the detach"
 type_line 'echo "host-$(hostname)"'
 pane_wait "^host-$HOSTNAME_HOST\$" "the host shell back after the detach"
 dk_ok ps --filter "name=$C" --format '{{.Names}} {{.Status}}'
@@ -67,6 +68,7 @@ type_line "docker attach $C"
 type_line 'echo "back-$(hostname)"'
 pane_wait "^back-$SHORT\$" "the attached shell to answer"
 tm send-keys -t walk C-p C-q
+pane_wait 'walk\$ *$' "the host prompt after detaching from attach"
 type_line 'echo "host-$(hostname)"'
 pane_wait "^host-$HOSTNAME_HOST\$" "the host shell back after detaching from attach" 2
 assert_eq running "$(ci '{{.State.Status}}' "$C")" "status after the second detach"
@@ -80,6 +82,9 @@ assert_ne 1 "$exec_pid" "the exec shell is not PID 1"
 type_line 'echo kept-across-restart > /keep-file; echo "wrote-$((1 + 1))"'
 pane_wait '^wrote-2$' "the write in the exec shell"
 type_line 'exit'
+# Keys typed before the host prompt is back go to `docker exec`, which still
+# reads the terminal until it exits (dockerd's CLI too): wait for the bare prompt.
+pane_wait 'walk\$ *$' "the host prompt after exit from the exec shell"
 type_line 'echo "host-$(hostname)"'
 pane_wait "^host-$HOSTNAME_HOST\$" "the host shell after exit from the exec shell" 3
 assert_eq running "$(ci '{{.State.Status}}' "$C")" "the container after the exec shell exited"
