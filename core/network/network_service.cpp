@@ -179,14 +179,14 @@ std::string NetworkService::driver_config_json(const Network &n) {
 }
 
 void NetworkService::create_in_drivers() {
-    std::vector<Network> todo;
+    std::vector<Network> to_create;
     {
         std::lock_guard lock(mu_);
         for (const auto &[id, s] : networks_)
             if (!s.network.builtin_driver() && (config_.default_bridge || s.network.name != kDefaultBridge))
-                todo.push_back(s.network);
+                to_create.push_back(s.network);
     }
-    for (const auto &n : todo) {
+    for (const auto &n : to_create) {
         auto driver = driver_for(n);
         if (!driver) {
             spdlog::warn("network: {} ({}) uses driver {}, which no plugin offers; it carries no traffic", n.name,
