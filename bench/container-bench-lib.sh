@@ -13,6 +13,8 @@
 # The clean-up removes every container of the benchmark's daemon, kills any
 # berth-shim left for the work dir, stops berthd and unmounts the work dir.
 
+BENCH_LAUNCH=()
+
 bench_init() {
     root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
     build=${1:-$root/build}
@@ -58,9 +60,15 @@ bench_cleanup() {
     done
 }
 
+# bench_berthd [FLAGS...] — FLAGS replace the default "--bridge none" (no
+# default bridge: a daemon on the host's own namespace must not make
+# berth0); BENCH_LAUNCH (an array, e.g. nsenter --net=...) runs before it.
 bench_berthd() {
     sock=$work/berth.sock
-    "$berthd" --bridge none --data-root "$work/data" --exec-root "$run_dir" -H "unix://$sock" >"$work/berthd.log" 2>&1 &
+    local flags=("$@")
+    [ ${#flags[@]} -gt 0 ] || flags=(--bridge none)
+    "${BENCH_LAUNCH[@]}" "$berthd" "${flags[@]}" --data-root "$work/data" --exec-root "$run_dir" \
+        -H "unix://$sock" >"$work/berthd.log" 2>&1 &
     berthd_pid=$!
     bench_pids+=("$berthd_pid")
     for _ in $(seq 150); do curl -sf --max-time 1 --unix-socket "$sock" http://berth/_ping >/dev/null && break; sleep 0.1; done

@@ -57,25 +57,10 @@ net_berthd() {
   }
 }
 JSON
-    sock=$work/berth.sock
-    nsenter --net="/run/netns/$net_ns" -- "$berthd" --config-file "$work/daemon.json" \
-        --data-root "$work/data" --exec-root "$run_dir" -H "unix://$sock" >"$work/berthd.log" 2>&1 &
-    berthd_pid=$!
-    bench_pids+=("$berthd_pid")
-    for _ in $(seq 150); do curl -sf --max-time 1 --unix-socket "$sock" http://berth/_ping >/dev/null && break; sleep 0.1; done
-    curl -sf --max-time 1 --unix-socket "$sock" http://berth/_ping >/dev/null ||
-        { echo "berthd did not start; its log:" >&2; tail -20 "$work/berthd.log" >&2; exit 1; }
-    export DOCKER_CONFIG=$work/docker-config
-    mkdir -p "$DOCKER_CONFIG"
-    bash "$root/scripts/lib/busybox-rootfs.sh" "$work/busybox.tar"
-    curl -sf --unix-socket "$sock" -X POST -H 'Content-Type: application/x-tar' --data-binary "@$work/busybox.tar" \
-        "http://berth/images/create?fromSrc=-&repo=busybox&tag=latest&changes=CMD%20%5B%22sh%22%5D&changes=ENV%20PATH%3D%2Fusr%2Fsbin%3A%2Fusr%2Fbin%3A%2Fsbin%3A%2Fbin" \
-        >/dev/null || { echo "importing busybox failed" >&2; exit 1; }
-    if "$berth" run --help >/dev/null 2>&1 && "$berth" network --help >/dev/null 2>&1; then
-        CLI_NAME=berth
-    else
-        CLI_NAME=docker
-    fi
+    BENCH_LAUNCH=(nsenter --net="/run/netns/$net_ns" --)
+    bench_berthd --config-file "$work/daemon.json"
+    # bench_berthd chose the CLI by container commands; these need network ones too.
+    "$berth" network --help >/dev/null 2>&1 || CLI_NAME=docker
 }
 
 ctr_ip() { # CTR [NET]
