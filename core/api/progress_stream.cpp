@@ -61,9 +61,12 @@ void JsonProgressStream::write_line(const std::string &json) {
 
 void JsonProgressStream::send(const distribution::ProgressMessage &message) { write_line(progress_json(message)); }
 
-void JsonProgressStream::error(const std::string &message) noexcept {
+void JsonProgressStream::error(const std::string &message, int code) noexcept {
     try {
-        nlohmann::ordered_json j = {{"errorDetail", {{"message", message}}}, {"error", message}};
+        nlohmann::ordered_json detail = nlohmann::ordered_json::object();
+        if (code != 0) detail["code"] = code;
+        detail["message"] = message;
+        nlohmann::ordered_json j = {{"errorDetail", detail}, {"error", message}};
         write_line(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } catch (...) {
         // Nobody left to tell.

@@ -23,8 +23,10 @@ class JsonProgressStream final : public distribution::ProgressSink {
 public:
     explicit JsonProgressStream(ResponseStream &out) : out_(out) {}
     void send(const distribution::ProgressMessage &message) override;
-    // {"errorDetail":{"message":...},"error":...}; never throws.
-    void error(const std::string &message) noexcept;
+    // {"errorDetail":{"code"?,"message":...},"error":...}; never throws.
+    // code: the exit status `docker build` exits with (a failed RUN's); 0
+    // leaves it out and the CLI exits 1.
+    void error(const std::string &message, int code = 0) noexcept;
 
 private:
     void write_line(const std::string &json);

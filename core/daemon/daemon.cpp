@@ -3,6 +3,7 @@
 #include "api/api_version.h"
 #include "api/http_server.h"
 #include "api/container_fs_routes.h"
+#include "api/build_routes.h"
 #include "api/container_routes.h"
 #include "api/image_routes.h"
 #include "api/volume_routes.h"
@@ -303,6 +304,7 @@ int run(const config::DaemonConfig &given) {
         api::add_container_routes(router, *ctx.containers);
         api::add_container_stream_routes(router, *ctx.containers);
         api::add_container_fs_routes(router, *ctx.images, ctx.containers->fs_provider());
+        api::add_build_routes(router, ctx);
     }
 
     api::HttpServer server(router, api::TlsFiles{config.tlscacert, config.tlscert, config.tlskey});
