@@ -36,7 +36,11 @@ VariableLookup lookup_in(const std::map<std::string, std::string> &vars);
 // character active inside, the escape character outside quotes making the
 // next character literal, $NAME, ${NAME}, ${NAME:-word}, ${NAME-word},
 // ${NAME:+word}, ${NAME+word}, ${NAME:?message}, ${NAME?message}; an
-// unknown variable expands to "". Quotes are removed.
+// unknown variable expands to "". Quotes are removed. Names are ASCII
+// letters, digits and '_' ($1 digits only; $$ $# $? ... one character).
+// BuildKit's newer ${NAME#pat} ${NAME%pat} ${NAME/a/b} are refused with
+// Docker's "unsupported modifier (#) in substitution". Errors read as
+// Docker's: `failed to process "${X:?}": X: is not allowed to be empty`.
 std::string expand_word(std::string_view word, const VariableLookup &vars, char escape = '\\');
 
 // Expand and split a whole argument string at unquoted whitespace, as
