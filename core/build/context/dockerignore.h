@@ -32,6 +32,9 @@ public:
     // pattern brings back, so a walk has to descend into it.
     bool may_include_below(std::string_view dir) const;
     bool empty() const { return patterns_.empty(); }
+    // A copy with "!path" exceptions appended for each path: what the docker
+    // CLI does so the Dockerfile and .dockerignore are sent even if ignored.
+    IgnoreMatcher with_exceptions(const std::vector<std::string> &paths) const;
 
 private:
     struct Pattern {
