@@ -20,6 +20,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace berth::shim {
 
@@ -66,13 +67,22 @@ bool Server::create() {
     }
     chmod(sock.c_str(), 0600);
 
-    // The log driver first: a library that does not load fails create
-    // before any container exists.
-    std::string log_err = open_log();
-    if (!log_err.empty()) {
+    // The log driver loads (dlopen, init, start) on a thread of its own
+    // while the runtime creates the container: the two are independent and
+    // the runtime is the slow part. Output the container writes meanwhile
+    // waits in its pipes, which nobody reads before the loop in run(). The
+    // thread is joined before the ready line, so the plugin's log info file
+    // is read before the plugin removes it; a library that does not load
+    // still fails create (the container the runtime made is then deleted).
+    std::string log_err;
+    std::jthread log_loader([this, &log_err] { log_err = open_log(); });
+    const auto log_failed = [&] {
+        log_loader.join();
+        if (log_err.empty()) return false;
+        runtime_.run_captured({"delete", "--force", o_.id});
         report_ready("error " + log_err + "\n");
-        return false;
-    }
+        return true;
+    };
 
     init_.terminal = o_.terminal;
     init_.stdin_once = o_.stdin_once;
@@ -107,6 +117,7 @@ bool Server::create() {
             return false;
         }
     }
+    if (log_failed()) return false;
     std::ifstream pf(pid_file);
     if (!(pf >> init_.pid)) {
         report_ready("error runtime wrote no pid file\n");
