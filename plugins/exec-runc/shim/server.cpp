@@ -176,7 +176,11 @@ void Server::write_exit_file() {
                        "}\n";
     int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return;
-    bool ok = write_all(fd, body.data(), body.size()) && fsync(fd) == 0;
+    // No fsync: the record outlives the shim and berthd (a rename is atomic
+    // against a kill -9), which is all it is for; a host crash ends the
+    // container anyway, and the exec root is a tmpfs. Waiters are answered
+    // only after this, so an fsync would sit on every exit's path.
+    bool ok = write_all(fd, body.data(), body.size());
     close(fd);
     if (ok) rename(tmp.c_str(), path.c_str());
 }
