@@ -138,6 +138,43 @@ echo "\$ berth images"
 echo
 echo "\$ berth run --rm busybox echo hello from a berth container"
 "$PREFIX/bin/berth" run --rm busybox echo hello from a berth container
+
+# Build examples/hello-web from its Dockerfile, serve it on a free port of
+# 127.0.0.1, fetch the page and remove the container again. The container
+# has a fixed name, so a leftover from an interrupted run is replaced.
+hello_port() { # the first free TCP port on 127.0.0.1 from 18080
+  local port
+  for ((port = 18080; port < 18180; port++)); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+echo
+echo "\$ berth build -t hello-web examples/hello-web"
+"$PREFIX/bin/berth" build -t hello-web "$BERTH_ROOT/examples/hello-web"
+"$PREFIX/bin/berth" rm -f berth-quickstart-hello >/dev/null 2>&1 || true
+port=$(hello_port) || die "no free TCP port on 127.0.0.1 between 18080 and 18179 for the hello-web example"
+echo
+echo "\$ berth run -d --name berth-quickstart-hello -p 127.0.0.1:$port:8080 hello-web"
+"$PREFIX/bin/berth" run -d --name berth-quickstart-hello -p "127.0.0.1:$port:8080" hello-web
+echo
+echo "\$ curl http://127.0.0.1:$port/"
+page=""
+for ((try = 0; try < 50; try++)); do
+  page=$(curl -sf --max-time 2 "http://127.0.0.1:$port/") && break
+  sleep 0.2
+done
+if [[ -n $page ]]; then
+  echo "$page"
+else
+  warn "hello-web did not answer on 127.0.0.1:$port; its logs follow"
+  "$PREFIX/bin/berth" logs berth-quickstart-hello >&2 || true
+fi
+"$PREFIX/bin/berth" rm -f berth-quickstart-hello >/dev/null
+[[ -n $page ]] || die "the hello-web example did not serve its page"
 cat <<MSG
 
 berthd is running (pid $pid; log $LOG_FILE; stop it with: kill \$(cat $PID_FILE)).
