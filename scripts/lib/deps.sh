@@ -36,6 +36,8 @@ BERTH_APT_PACKAGES=(
   # through libnftables (berth's own tables only); the embedded DNS server
   # encodes and decodes messages with ldns
   libnl-3-dev libnl-route-3-dev libnftables-dev nftables libldns-dev
+  # tests/compat: real clients nobody here wrote drive berthd (docker-py, compose)
+  python3-docker docker-compose
 )
 
 # Prints the packages from the list that are not fully installed.
