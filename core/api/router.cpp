@@ -1,6 +1,7 @@
 #include "api/router.h"
 
 #include "api/api_version.h"
+#include "api/authz_middleware.h"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -152,6 +153,11 @@ std::optional<Router::Match> Router::match(const std::string &method, const std:
 }
 
 Response Router::dispatch(Request &request) const {
+    if (authz_ != nullptr) return authz_->run(request, [this](Request &r) { return route(r); });
+    return route(request);
+}
+
+Response Router::route(Request &request) const {
     Response response;
     try {
         const SplitTarget split = split_target(request.target);

@@ -11,6 +11,8 @@
 
 namespace berth::api {
 
+class AuthzMiddleware; // api/authz_middleware.h
+
 class Router {
 public:
     // method "GET" also answers HEAD (with the body dropped by the server).
@@ -33,9 +35,18 @@ public:
 
     // The whole request pipeline short of I/O: version prefix, routing,
     // errors turned into Docker's JSON bodies, the standard headers.
+    // With authorization plugins configured, through them (see
+    // AuthzMiddleware::run).
     Response dispatch(Request &request) const;
 
+    // The authorization chain dispatch runs requests through; nullptr (the
+    // default) for none. Not owned; it must outlive the server.
+    void set_authz(const AuthzMiddleware *authz) { authz_ = authz; }
+
 private:
+    Response route(Request &request) const;
+
+    const AuthzMiddleware *authz_ = nullptr;
     struct Route {
         std::string method;
         std::regex re;

@@ -1,6 +1,7 @@
 #include "daemon/daemon.h"
 
 #include "api/api_version.h"
+#include "api/authz_middleware.h"
 #include "api/http_server.h"
 #include "api/container_fs_routes.h"
 #include "api/build_routes.h"
@@ -306,6 +307,11 @@ int run(const config::DaemonConfig &given) {
         api::add_container_fs_routes(router, *ctx.images, ctx.containers->fs_provider());
         api::add_build_routes(router, ctx);
     }
+
+    // Before the first listener opens: a daemon that cannot authorize must
+    // not serve (fail closed), so a missing plugin refuses start.
+    const auto authz = api::AuthzMiddleware::from_registry(config.authorization_plugins, *ctx.plugins, *ctx.executor);
+    if (!config.authorization_plugins.empty()) router.set_authz(authz.get());
 
     api::HttpServer server(router, api::TlsFiles{config.tlscacert, config.tlscert, config.tlskey});
     for (const auto &host : config.hosts) server.listen(host);

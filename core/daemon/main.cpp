@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 int main(int argc, char **argv) {
     CLI::App app{"berthd: the Berth container engine daemon"};
@@ -25,6 +27,9 @@ int main(int argc, char **argv) {
     auto *o_debug = app.add_flag("-D,--debug", debug, "Enable debug mode");
     auto *o_pid = app.add_option("-p,--pidfile", pidfile, "Path of the daemon's PID file");
     app.add_option("--plugin-dir", flags.plugin_dirs, "Extra directory searched for plugins (repeatable)");
+    std::vector<std::string> authz_plugins;
+    app.add_option("--authorization-plugin", authz_plugins,
+                   "Authorization plugin to load (repeatable; AND-ed in the order given)");
     auto *o_sd = app.add_option("-s,--storage-driver", storage_driver, "Storage driver to use");
     auto *o_br = app.add_option("-b,--bridge", bridge, "\"none\": no default bridge network (containers default to none)");
     auto *o_tv = app.add_flag("--tlsverify", tlsverify, "Require mutual TLS on TCP listeners");
@@ -51,7 +56,16 @@ int main(int argc, char **argv) {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
 
     try {
-        const auto cfg = berth::config::load(flags);
+        auto cfg = berth::config::load(flags);
+        // As dockerd: the flag and daemon.json's "authorization-plugins" are
+        // one setting; naming it in both is refused, not merged.
+        if (!authz_plugins.empty()) {
+            if (!cfg.authorization_plugins.empty())
+                throw berth::config::ConfigError(
+                    "the following directives are specified both as a flag and in the configuration file: "
+                    "authorization-plugins");
+            cfg.authorization_plugins = authz_plugins;
+        }
         spdlog::set_level(spdlog::level::from_str(cfg.log_level == "fatal" ? "critical" : cfg.log_level));
         return berth::daemon::run(cfg);
     } catch (const std::exception &e) {
