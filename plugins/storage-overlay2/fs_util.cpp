@@ -63,25 +63,12 @@ static void write_all(int fd, std::string_view content, const fs::path &path) {
     }
 }
 
-void write_file_atomic(const fs::path &path, std::string_view content, mode_t mode) {
-    // Dot-prefixed so a reader of the directory never mistakes it for data.
-    std::string tmpl = (path.parent_path() / ("." + path.filename().native() + ".tmp.XXXXXX")).native();
-    std::vector<char> name(tmpl.begin(), tmpl.end());
-    name.push_back('\0');
-    Fd fd(::mkostemp(name.data(), O_CLOEXEC));
-    if (!fd) fail_errno(errno, "create", tmpl, BERTH_E_IO);
-    const fs::path tmp(name.data());
-    try {
-        if (::fchmod(fd.get(), mode) != 0) fail_errno(errno, "chmod", tmp.native(), BERTH_E_IO);
-        write_all(fd.get(), content, tmp);
-        if (::fsync(fd.get()) != 0) fail_errno(errno, "fsync", tmp.native(), BERTH_E_IO);
-        fd = Fd();
-        if (::rename(tmp.c_str(), path.c_str()) != 0) fail_errno(errno, "rename", path.native(), BERTH_E_IO);
-    } catch (...) {
-        ::unlink(tmp.c_str());
-        throw;
-    }
-    fsync_dir(path.parent_path());
+void write_new_file_synced(const fs::path &path, std::string_view content, mode_t mode) {
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+    if (!fd) fail_errno(errno, "create", path.native(), BERTH_E_IO);
+    if (::fchmod(fd.get(), mode) != 0) fail_errno(errno, "chmod", path.native(), BERTH_E_IO);
+    write_all(fd.get(), content, path);
+    if (::fsync(fd.get()) != 0) fail_errno(errno, "fsync", path.native(), BERTH_E_IO);
 }
 
 void fsync_dir(const fs::path &dir) {

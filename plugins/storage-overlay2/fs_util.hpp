@@ -1,6 +1,7 @@
 // fs_util.hpp — small, crash-aware file helpers the layout code builds on.
-// Metadata is written to a temp name, fsynced and renamed, so after a crash a
-// file holds either its old or its new content, never a torn one.
+// A layer's metadata is written inside the layer's temp directory, fsynced,
+// and the directory renamed into place, so after a crash a layer is either
+// whole or absent (and its temp directory swept).
 #pragma once
 
 #include <sys/types.h>
@@ -38,9 +39,11 @@ std::optional<std::string> read_file_if_exists(const fs::path &path);
 // being absent means the layer is damaged, not that it is absent).
 std::string read_file(const fs::path &path);
 
-// Write content to path atomically (temp + fsync + rename + fsync of the
-// directory).
-void write_file_atomic(const fs::path &path, std::string_view content, mode_t mode = 0644);
+// Create path (it must not exist) with content and fsync it, without the
+// temp name and the fsync of the directory: for a file inside a directory
+// that is itself still a temp name, whose one fsync before its rename into
+// place makes every entry in it durable at once.
+void write_new_file_synced(const fs::path &path, std::string_view content, mode_t mode = 0644);
 
 // fsync a directory so a rename or create inside it is durable.
 void fsync_dir(const fs::path &dir);
