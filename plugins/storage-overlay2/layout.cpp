@@ -208,7 +208,12 @@ void Layout::remove(const std::string &id) const {
         if (rename_noreplace(dir(id), grave) == 0) break;
         if (errno != EEXIST && errno != ENOTEMPTY) fail_errno(errno, "rename", dir(id).native(), BERTH_E_IO);
     }
-    fsync_dir(home_);
+    // No fsync of home: a rename lost to a power cut brings the whole layer
+    // back (never a torn one), which is harmless. Its owner's record, whose
+    // removal comes after, still marks the removal under way (the container
+    // store finishes it at restore), or, where the record's removal reached
+    // the disk, the journal (ext4, xfs) holds this earlier rename as well.
+    // On `run --rm`'s path, once per layer.
     if (link_name && valid_link_name(*link_name)) {
         const fs::path link = links_dir() / *link_name;
         // Only our own link: a damaged link file must not take another
