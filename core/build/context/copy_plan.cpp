@@ -99,11 +99,11 @@ private:
                 if (tar_) tar_->header(child, S_IFDIR, perm(st), uid_, gid_, st.st_mtim.tv_sec, 0);
                 children(sub.get(), child_key, child);
             } else if (S_ISLNK(st.st_mode)) {
-                std::string target(static_cast<size_t>(std::max<off_t>(st.st_size, 4095)) + 1, '\0');
-                const ssize_t n = ::readlinkat(dir_fd, name.c_str(), target.data(), target.size());
+                std::string link(static_cast<size_t>(std::max<off_t>(st.st_size, 4095)) + 1, '\0');
+                const ssize_t n = ::readlinkat(dir_fd, name.c_str(), link.data(), link.size());
                 if (n < 0) fail_errno("readlink " + child_key);
-                target.resize(static_cast<size_t>(n));
-                copy_leaf(-1, st, child_key, child, target);
+                link.resize(static_cast<size_t>(n));
+                copy_leaf(-1, st, child_key, child, link);
             } else if (S_ISREG(st.st_mode)) {
                 images::UniqueFd fd(
                     ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
