@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <unistd.h>
 
@@ -176,6 +177,13 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         // image ← <id>-init (mount points) ← <id> (the container's writes)
         driver.create(init_layer_id(c.id), req.top_layer_cache_id, true);
         layer_made = true;
+        // The RW layer needs its parent to exist, not to be filled: it is
+        // made on another thread while the init layer is mounted, filled and
+        // unmounted below, so its fsyncs overlap that work. Leaving the try
+        // block by an exception waits for it (the future's destructor), so
+        // the clean-up below sees both layers as they are.
+        auto rw_layer = std::async(std::launch::async,
+                                   [&driver, id = c.id] { driver.create(id, init_layer_id(id), true); });
 
         const auto dir = store_->container_dir(c.id);
         EtcFilesInput etc;
@@ -229,7 +237,7 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             }
             driver.put(init_layer_id(c.id));
         }
-        driver.create(c.id, init_layer_id(c.id), true);
+        rw_layer.get();
         c.rw_layer = c.id;
         c.hostname_path = paths.hostname.string();
         c.hosts_path = paths.hosts.string();
