@@ -270,7 +270,9 @@ void ContainerService::start_locked(Container &c, Live &l) {
                 }
             }
         close_attach_fds(pending); // the shim holds its own copies
-        exec_->start(c.id); // a no-op after a one-call create
+        // After a one-call create the shim's start is a no-op: skip its
+        // round trip.
+        if (!one_call) exec_->start(c.id);
         c.set_running(pid);
         if (c.state.health || cfg.contains("Healthcheck")) {
             const json hcheck = cfg.value("Healthcheck", json::object());
