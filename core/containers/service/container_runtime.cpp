@@ -442,6 +442,19 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
         c.set_stopped(exit_code, when, "", oom_killed);
     }
     if (c.state.health) c.state.health.reset();
+    // An auto-remove container is marked for removal in the same save as
+    // its exit (one fsync'd record write less on `run --rm`'s path): a
+    // crash after it finds removal_in_progress and finishes the removal at
+    // restore, as it would after a second save.
+    bool removal_begun = false;
+    if (auto_remove) {
+        try {
+            c.begin_removal(true);
+            removal_begun = true;
+        } catch (const std::exception &e) {
+            spdlog::warn("auto-remove {}: {}", id.substr(0, 12), e.what());
+        }
+    }
     store_->save(c);
     std::chrono::milliseconds delay{0};
     {
@@ -460,10 +473,8 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
     if (restart) {
         finish_task_deletion();
         schedule_restart(id, delay);
-    } else if (auto_remove) {
+    } else if (removal_begun) {
         try {
-            c.begin_removal(true);
-            store_->save(c);
             remove_locked(c, *l, true, finish_task_deletion);
         } catch (const std::exception &e) {
             spdlog::warn("auto-remove {}: {}", id.substr(0, 12), e.what());
