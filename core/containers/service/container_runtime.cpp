@@ -335,8 +335,11 @@ void ContainerService::start_locked(Container &c, Live &l) {
 // With `task_deletion`, the runtime's delete (a whole runtime process, the
 // slowest part) runs on that thread while the rest goes on, and the caller
 // joins it; the bundle directory, which the shim lives in, is then left for
-// the caller to remove after the join.
-void ContainerService::cleanup_runtime(Container &c, Live &l, std::thread *task_deletion) {
+// the caller to remove after the join. With `rootfs_unmount`, the rootfs's
+// put (an overlay unmount syncs its upper file system) runs on that thread,
+// and the caller joins it before anything that needs the layer unmounted.
+void ContainerService::cleanup_runtime(Container &c, Live &l, std::thread *task_deletion,
+                                       std::thread *rootfs_unmount) {
     detach_networks(c.id);
     if (l.has_task) {
         auto remove_task = [this, id = c.id] {
@@ -359,11 +362,15 @@ void ContainerService::cleanup_runtime(Container &c, Live &l, std::thread *task_
     }
     l.acquired_volumes.clear();
     if (!l.rootfs.empty() && images_) {
-        try {
-            images_->layers().driver().put(c.rw_layer);
-        } catch (const std::exception &e) {
-            spdlog::warn("unmount {}: {}", c.id.substr(0, 12), e.what());
-        }
+        auto put_rootfs = [this, layer = c.rw_layer, id = c.id] {
+            try {
+                images_->layers().driver().put(layer);
+            } catch (const std::exception &e) {
+                spdlog::warn("unmount {}: {}", id.substr(0, 12), e.what());
+            }
+        };
+        if (rootfs_unmount) *rootfs_unmount = std::thread(put_rootfs);
+        else put_rootfs();
         l.rootfs.clear();
     }
     if (task_deletion && task_deletion->joinable()) return;
@@ -404,6 +411,12 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
     // The runtime's delete overlaps the rest; waiters on the exit are told
     // before it is joined (below), while this container's lock is still held.
     std::thread task_deletion;
+    // The rootfs unmount overlaps the record's save (both wait for the
+    // disk); it is joined right after the save, before the exit is told and
+    // before a removal or a restart needs the layer unmounted. A crash in
+    // between finds a stopped container whose rootfs is still mounted,
+    // which restore unmounts.
+    std::thread rootfs_unmount;
     // Joined on every way out: a joinable std::thread destroyed by an
     // exception (a failed save) would end the daemon.
     struct JoinOnExit {
@@ -411,8 +424,8 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
         ~JoinOnExit() {
             if (t.joinable()) t.join();
         }
-    } join_on_exit{task_deletion};
-    cleanup_runtime(c, *l, &task_deletion);
+    } join_on_exit{task_deletion}, join_unmount_on_exit{rootfs_unmount};
+    cleanup_runtime(c, *l, &task_deletion, &rootfs_unmount);
     const auto finish_task_deletion = [&] {
         if (!task_deletion.joinable()) return;
         task_deletion.join();
@@ -456,6 +469,7 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
         }
     }
     store_->save(c);
+    if (rootfs_unmount.joinable()) rootfs_unmount.join();
     std::chrono::milliseconds delay{0};
     {
         std::lock_guard lock(mu_);

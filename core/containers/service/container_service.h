@@ -191,7 +191,8 @@ private:
     std::shared_ptr<Live> live(const std::string &id);
     Container resolve(const std::string &ref) const { return store_->resolve(ref); }
     void start_locked(Container &c, Live &l);
-    void cleanup_runtime(Container &c, Live &l, std::thread *task_deletion = nullptr);
+    void cleanup_runtime(Container &c, Live &l, std::thread *task_deletion = nullptr,
+                         std::thread *rootfs_unmount = nullptr);
     void handle_exit(const std::string &id, int exit_code, bool oom_killed, const std::string &exited_at);
     void after_exit(const std::string &id);
     void schedule_restart(const std::string &id, std::chrono::milliseconds delay);
