@@ -77,7 +77,8 @@ COPY missing.txt /
         assert_contains "$OUT" "missing.txt" "$tool: the missing file is named"
     done
 
-    bt_file "$ctx/Dockerfile" 'FROM no-such-image-here:1
+    # A registry on a closed local port: the pull fails at once, offline too.
+    bt_file "$ctx/Dockerfile" 'FROM 127.0.0.1:9/no-such-image-here:1
 RUN true
 '
     bt_build berth "$ctx"

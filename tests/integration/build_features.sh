@@ -60,8 +60,10 @@ COPY data.txt ${DEST}/
 RUN echo "$GREETING|$FROM_ENV|$UNSET_ARG|$(pwd)" > /result.txt
 '
     for tool in docker berth; do
-        FROM_ENV="env-$tool" bt_build_ok "$tool" --no-cache -t "args-$tool" --build-arg BASE=mybase:1 \
+        export FROM_ENV="env-$tool"
+        bt_build_ok "$tool" --no-cache -t "args-$tool" --build-arg BASE=mybase:1 \
             --build-arg GREETING=hello --build-arg FROM_ENV "$ctx"
+        unset FROM_ENV
         assert_eq "hello|env-$tool|default-kept|/opt/app/work" "$(run_in "args-$tool" 'cat /result.txt')" \
             "$tool: build args, the environment's value and a default"
         assert_eq "data" "$(run_in "args-$tool" 'cat /opt/app/data.txt')" "$tool: COPY to \${DEST}/"

@@ -1,5 +1,6 @@
 #include <CLI/CLI.hpp>
 
+#include "commands/build_command.h"
 #include "commands/commands.h"
 #include "commands/image_commands.h"
 
@@ -21,6 +22,7 @@ void add_image_command(CLI::App& app, CliContext& ctx) {
     add_load_command(*image, ctx);
     add_import_command(*image, ctx);
     add_image_prune_command(*image, ctx);
+    add_build_command(*image, ctx);
 }
 
 void add_image_shortcuts(CLI::App& app, CliContext& ctx) {
@@ -33,6 +35,7 @@ void add_image_shortcuts(CLI::App& app, CliContext& ctx) {
     add_load_command(app, ctx);
     add_import_command(app, ctx);
     add_history_command(app, ctx);
+    add_build_command(app, ctx);
 }
 
 }  // namespace berth::cli
