@@ -48,6 +48,25 @@ unsigned long long spool(int in_fd, int out_fd) {
     }
 }
 
+// The docker CLI sends the context unterminated when it injects a
+// Dockerfile from outside the context (`-f ../Dockerfile`, `-f -`): the
+// last entry's data ends the stream without its padding or the two zero
+// blocks that end a tar (Go's tar reader in moby tolerates that; libarchive
+// calls it truncated). An uncompressed body therefore gets the padding and
+// the end-of-archive blocks appended; after a proper end marker they are
+// never read.
+void terminate_plain_tar(int fd, unsigned long long size) {
+    unsigned char magic[6] = {};
+    if (::pread(fd, magic, sizeof magic, 0) != static_cast<ssize_t>(sizeof magic)) return;
+    const bool compressed = (magic[0] == 0x1f && magic[1] == 0x8b) ||             // gzip
+                            (magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') || // bzip2
+                            (magic[0] == 0xfd && magic[1] == '7' && magic[2] == 'z') || // xz
+                            (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f); // zstd
+    if (compressed) return;
+    const unsigned long long padded = (size + 511) / 512 * 512 + 1024;
+    if (::ftruncate(fd, static_cast<off_t>(padded)) != 0) fail_errno("pad the build context");
+}
+
 } // namespace
 
 BuildContext::BuildContext(BuildContext &&other) noexcept
@@ -67,7 +86,9 @@ BuildContext BuildContext::extract(int tar_fd, const std::filesystem::path &scra
     if (!ctx.root_fd_) fail_errno("open " + tmpl);
 
     images::UniqueFd body = temp_file(scratch_parent);
-    if (spool(tar_fd, body.get()) == 0) return ctx; // an empty body is an empty context
+    const unsigned long long size = spool(tar_fd, body.get());
+    if (size == 0) return ctx; // an empty body is an empty context
+    terminate_plain_tar(body.get(), size);
     if (::lseek(body.get(), 0, SEEK_SET) != 0) fail_errno("rewind the build context");
     try {
         // Owners stay as the tar has them: berthd runs as root and COPY

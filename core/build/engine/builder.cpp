@@ -370,6 +370,13 @@ void Build::workdir_step(StageRun &run, const Instruction &ins) {
 }
 
 void Build::run_step(StageRun &run, const Instruction &ins) {
+    // The parser accepts BuildKit's RUN flags; the legacy builder refuses
+    // them when the step runs, with these words.
+    for (const char *flag : {"mount", "network", "security"})
+        if (ins.flags.count(flag))
+            throw BuildFailed(std::string("the --") + flag +
+                              " option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how "
+                              "to build images with BuildKit enabled");
     std::vector<std::string> cmd;
     if (ins.json_form) {
         cmd = ins.args;
@@ -439,13 +446,10 @@ std::optional<std::pair<uid_t, gid_t>> Build::resolve_chown(const std::string &s
 void Build::copy_step(StageRun &run, const Instruction &ins) {
     const Expander expand = expander(run);
     const bool add = ins.keyword == "add";
+    // The parser already split the words (at blanks, quotes or not, as
+    // Docker does for COPY); each is expanded on its own.
     std::vector<std::string> words;
-    for (const auto &a : ins.args) {
-        if (ins.json_form)
-            words.push_back(expand.word(a));
-        else
-            for (auto &w : expand.words(a)) words.push_back(std::move(w));
-    }
+    for (const auto &a : ins.args) words.push_back(expand.word(a));
     const std::string name = add ? "ADD" : "COPY";
     if (words.size() < 2) throw DockerfileError(ins.line, name + " requires at least two arguments");
 

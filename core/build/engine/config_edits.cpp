@@ -202,12 +202,7 @@ std::string apply_metadata(ConfigState &state, const Instruction &ins, const Exp
     }
     if (k == "volume") {
         std::vector<std::string> vols;
-        for (const auto &a : ins.args) {
-            if (ins.json_form)
-                vols.push_back(expand.word(a));
-            else
-                for (auto &w : expand.words(a)) vols.push_back(std::move(w));
-        }
+        for (const auto &a : ins.args) vols.push_back(expand.word(a)); // one path per word, as moby
         if (vols.empty()) throw DockerfileError(ins.line, "VOLUME requires at least one argument");
         json &volumes = object_member(state.config, "Volumes");
         for (const auto &v : vols) {
