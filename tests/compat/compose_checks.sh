@@ -36,9 +36,11 @@ k_up() {
     wait_status "${COMPOSE_PROJECT}_client_1" running
     # depends_on: web was started before client.
     local web_at client_at
-    web_at=$(ci '{{.State.StartedAt}}' "${COMPOSE_PROJECT}_web_1")
-    client_at=$(ci '{{.State.StartedAt}}' "${COMPOSE_PROJECT}_client_1")
-    [[ "$web_at" < "$client_at" ]] || fail "depends_on: web started at $web_at, client at $client_at"
+    # Compared as numbers: RFC 3339 strings with trimmed fractions do not
+    # sort as text.
+    web_at=$(date -d "$(ci '{{.State.StartedAt}}' "${COMPOSE_PROJECT}_web_1")" +%s%N)
+    client_at=$(date -d "$(ci '{{.State.StartedAt}}' "${COMPOSE_PROJECT}_client_1")" +%s%N)
+    [ "$web_at" -lt "$client_at" ] || fail "depends_on: web started at $web_at ns, client at $client_at ns"
     assert_eq "${COMPOSE_PROJECT}_backend" "$(_project_objects network)" "the project's network"
     assert_eq "${COMPOSE_PROJECT}_site" "$(_project_objects volume)" "the project's volume"
 }

@@ -417,8 +417,12 @@ c_volumes() {
 c_volume_prune() {
     local v=$CP-volp
     dk_ok volume create "$v"
-    dk_ok volume prune -a -f
-    assert_contains "$OUT" "$v" "docker volume prune -a lists the unused volume"
+    # Named volumes go only with -a (API 1.42+); an older client (docker.io
+    # 20.10, API 1.41) has no -a and its prune takes every unused volume.
+    local all=()
+    docker volume prune --help 2>&1 | grep -q -- '--all' && all=(-a)
+    dk_ok volume prune "${all[@]}" -f
+    assert_contains "$OUT" "$v" "docker volume prune lists the unused volume"
     dk volume inspect "$v"
     assert_ne 0 "$RC" "the pruned volume is gone"
 }
@@ -498,6 +502,7 @@ cli_checks() { # CLIENT
     not_implemented "$cl" "system: df" "GET /system/df (issue 7)"
     not_implemented "$cl" "system: events" "GET /events (issue 7)"
     not_implemented "$cl" "system: prune" "docker system prune only partly works until issue 7"
+    not_implemented "$cl" "daemon: authorization plugins" "authz plugins are not wired into berthd yet (issue 7)"
     check "$cl" "images: ls" "docker images with a reference filter" c_images_ls
     check "$cl" "images: tag" "new name, same ID" c_tag
     check "$cl" "images: rmi" "untag, delete, unknown" c_rmi
