@@ -49,7 +49,14 @@ built for world" "$out" "$tool: output of the built image"
     assert_eq $((BASE_LAYERS + 2)) "$(inspect '{{len .RootFS.Layers}}' "$img")" "$tool: RootFS.Layers"
     local history
     history=$(docker history --no-trunc --format '{{.CreatedBy}}' "$img") || fail "$tool: docker history failed"
-    assert_eq $((BASE_HISTORY + 8)) "$(wc -l <<<"$history")" "$tool: history entries (one per instruction after FROM)"
+    # Eight entries of ours on top of the base image's. (berthd's history of
+    # an imported image shows one entry its config does not record, so the
+    # base may add none.)
+    local entries
+    entries=$(wc -l <<<"$history")
+    [ "$entries" -eq $((BASE_HISTORY + 8)) ] || [ "$entries" -eq 8 ] ||
+        fail "$tool: $entries history entries, expected 8 (one per instruction after FROM) plus the base's $BASE_HISTORY:
+$history"
     # Newest first, as docker history lists them.
     local mine
     mine=$(head -n 8 <<<"$history")
