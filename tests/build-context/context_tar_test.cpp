@@ -84,9 +84,12 @@ TEST(ContextTar, ExtraDockerfileIsAddedAndReplacesAFileOfTheSameName) {
     options.extra_content = "FROM new\n";
     ContextTarStats stats;
     const auto entries = tar_of(dir, options, &stats);
-    EXPECT_EQ(test::names(entries), (std::vector<std::string>{"f", "Dockerfile"}));
+    // Followed by a .dockerignore naming it and itself, so the daemon drops
+    // both from the context after reading them (the docker CLI's way).
+    EXPECT_EQ(test::names(entries), (std::vector<std::string>{"f", ".dockerignore", "Dockerfile"}));
     EXPECT_EQ(test::by_name(entries).at("Dockerfile").content, "FROM new\n");
-    EXPECT_EQ(stats.entries, 2u);
+    EXPECT_EQ(test::by_name(entries).at(".dockerignore").content, ".dockerignore\nDockerfile\n");
+    EXPECT_EQ(stats.entries, 3u);
 }
 
 TEST(ContextTar, StatsCountTheBytesWritten) {

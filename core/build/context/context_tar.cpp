@@ -97,6 +97,8 @@ private:
         for (const auto &name : sorted_names(dir_fd, dir_ / prefix)) {
             const std::string rel = prefix + name;
             if (rel == options_.extra_name) continue; // replaced by the extra file
+            // With an injected Dockerfile, .dockerignore is rewritten (add_extra).
+            if (!options_.extra_name.empty() && rel == ".dockerignore") continue;
             struct stat st {};
             if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
                 context_error("can't stat", dir_ / rel, errno);
@@ -182,13 +184,30 @@ private:
         ++stats_.entries;
     }
 
+    // The injected Dockerfile, and .dockerignore naming it and itself, as
+    // the docker CLI's AddDockerfileToBuildContext does: the daemon then
+    // drops both from the context after reading them, so `COPY . /x` does
+    // not pick up a file the user never had in the context.
     void add_extra() {
+        std::string ignore;
+        if (Fd fd(::open((dir_ / ".dockerignore").c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)); fd.get() >= 0) {
+            char buf[1 << 14];
+            ssize_t n;
+            while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) ignore.append(buf, static_cast<size_t>(n));
+        }
+        if (!ignore.empty() && ignore.back() != '\n') ignore += '\n';
+        ignore += ".dockerignore\n" + options_.extra_name + "\n";
+        add_generated(".dockerignore", ignore);
+        add_generated(options_.extra_name, options_.extra_content);
+    }
+
+    void add_generated(const std::string &name, const std::string &content) {
         struct stat st {};
         st.st_mode = S_IFREG | 0600;
-        st.st_size = static_cast<off_t>(options_.extra_content.size());
+        st.st_size = static_cast<off_t>(content.size());
         st.st_mtim.tv_sec = ::time(nullptr);
-        add_header(options_.extra_name, st, nullptr);
-        write_data(options_.extra_content.data(), options_.extra_content.size());
+        add_header(name, st, nullptr);
+        write_data(content.data(), content.size());
     }
 
     void write_data(const void *data, size_t len) {

@@ -20,7 +20,10 @@ struct ContextTarOptions {
     // ".dockerignore").
     std::vector<std::string> always_include;
     // A Dockerfile from elsewhere (stdin, or a path outside the context)
-    // added under this name with this content; name "" for none.
+    // added under this name with this content; name "" for none. The
+    // context's .dockerignore is then sent with two more lines naming
+    // ".dockerignore" and this file, as the docker CLI does, so the daemon
+    // removes both from the context once it has read them.
     std::string extra_name;
     std::string extra_content;
 };

@@ -160,7 +160,11 @@ std::string Build::run(int context_fd) {
     if (!text) throw BuildFailed("Cannot locate specified Dockerfile: " + options_.dockerfile);
     if (const auto ignore = context_->read_file(".dockerignore")) {
         try {
-            context_->apply_ignore(IgnoreMatcher::parse(*ignore), {options_.dockerfile, ".dockerignore"});
+            // After the Dockerfile is read: like moby, the Dockerfile and
+            // .dockerignore leave the context too when .dockerignore names
+            // them (the docker CLI names both when it injects a Dockerfile
+            // from outside the context).
+            context_->apply_ignore(IgnoreMatcher::parse(*ignore), {});
         } catch (const std::invalid_argument &e) {
             throw BuildFailed(std::string("error reading .dockerignore: ") + e.what());
         }
