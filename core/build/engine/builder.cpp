@@ -195,7 +195,8 @@ std::string Build::run(int context_fd) {
     out_.send({.aux_json = json{{"ID", id}}.dump()});
     say("Successfully built " + short_id(id) + "\n");
     for (const auto &tag : options_.tags) {
-        const auto ref = images::parse_normalized_named(tag);
+        auto ref = images::parse_normalized_named(tag);
+        if (ref.name_only()) ref = ref.with_tag("latest"); // "Successfully tagged demo:latest", as docker says
         services_.images->tag_image(id, ref);
         say("Successfully tagged " + ref.familiar_string() + "\n");
     }
