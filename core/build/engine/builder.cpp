@@ -132,6 +132,16 @@ private:
     void copy_step(StageRun &run, const Instruction &ins);
     void labels_step(StageRun &run);
     bool use_cache(StageRun &run, const json &probe);
+    // After a step's commit: remove its container (--rm, the default) or
+    // keep it. Returns whether it was removed.
+    bool finish_container(const std::string &id) {
+        if (options_.remove || options_.force_remove) {
+            containers_.remove(id);
+            return true;
+        }
+        containers_.keep(id);
+        return false;
+    }
     void committed(StageRun &run, const std::string &image_id);
     std::string ensure_image(const std::string &name, const std::string &platform);
     Expander expander(const StageRun &run) const;
@@ -370,7 +380,7 @@ void Build::workdir_step(StageRun &run, const Instruction &ins) {
         make_dirs_in_root(root.get(), dir, fs->id_map.root_uid(), fs->id_map.root_gid());
         image = commit_step(*services_.images, fs, run.image_id, run.state.config, probe, run.state.author);
     }
-    if (options_.remove) containers_.remove(id);
+    finish_container(id);
     committed(run, image);
 }
 
@@ -430,10 +440,7 @@ void Build::run_step(StageRun &run, const Instruction &ins) {
         auto fs = containers_.filesystem(id);
         image = commit_step(*services_.images, fs, run.image_id, run.state.config, probe, run.state.author);
     }
-    if (options_.remove) {
-        containers_.remove(id);
-        say(" ---> Removed intermediate container " + short_id(id) + "\n");
-    }
+    if (finish_container(id)) say(" ---> Removed intermediate container " + short_id(id) + "\n");
     committed(run, image);
 }
 
@@ -529,7 +536,7 @@ void Build::copy_step(StageRun &run, const Instruction &ins) {
         }
         image = commit_step(*services_.images, fs, run.image_id, run.state.config, probe, run.state.author);
     }
-    if (options_.remove) containers_.remove(id);
+    finish_container(id);
     committed(run, image);
 }
 

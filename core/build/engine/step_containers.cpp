@@ -83,6 +83,10 @@ void StepContainers::remove(const std::string &id) {
     alive_.erase(std::remove(alive_.begin(), alive_.end(), id), alive_.end());
 }
 
+void StepContainers::keep(const std::string &id) {
+    alive_.erase(std::remove(alive_.begin(), alive_.end(), id), alive_.end());
+}
+
 std::shared_ptr<containers::ContainerFs> StepContainers::source_filesystem(const std::string &image_id) {
     if (auto it = sources_.find(image_id); it != sources_.end()) return it->second;
     // Never started: the command only has to exist for create to accept it.

@@ -45,6 +45,9 @@ public:
     // The container's mounted rootfs (until the pointer is dropped).
     std::shared_ptr<containers::ContainerFs> filesystem(const std::string &id);
     void remove(const std::string &id);
+    // Leave id in place after the build (--rm=false keeps the containers
+    // of successful steps, as docker does).
+    void keep(const std::string &id);
 
     // A rootfs of image_id to copy from (COPY --from): one container per
     // image for the whole build, removed with the others.
