@@ -304,23 +304,25 @@ void add_exec_start(Router &r, ContainerService &svc) {
                 fds.rows = body["ConsoleSize"][0].get<unsigned>();
                 fds.cols = body["ConsoleSize"][1].get<unsigned>();
             }
-            try {
-                svc.exec_start(exec_id, fds);
-            } catch (const std::exception &e) {
-                // dockerd upgrades first and writes a failed start into the
-                // stream; the exit code is then in GET /exec/{id}/json.
-                const std::string msg = std::string(e.what()) + "\r\n";
-                Response res = hijacked(req, tty);
-                res.stream = [msg, tty](ResponseStream &stream) {
-                    stream.write(tty ? msg : stdcopy_frame(1, msg.data(), msg.size()));
-                };
-                return res;
-            }
-            if (out) close_fd(out->w);
-            if (err) close_fd(err->w);
-            if (in) close_fd(in->r);
+            // The process starts only once the 101 head is out, as dockerd
+            // does: clients that read the head through a buffered reader
+            // and then take the raw socket (docker-py's exec_run) lose any
+            // output that arrived together with the head.
             Response res = hijacked(req, tty);
-            res.stream = [&svc, exec_id, tty, out, err, in](ResponseStream &stream) {
+            res.stream = [&svc, exec_id, tty, fds, out, err, in](ResponseStream &stream) {
+                try {
+                    svc.exec_start(exec_id, fds);
+                } catch (const std::exception &e) {
+                    // dockerd writes a failed start into the stream; the
+                    // exit code is then in GET /exec/{id}/json.
+                    const std::string msg = std::string(e.what()) + "\r\n";
+                    stream.write(tty ? msg : stdcopy_frame(1, msg.data(), msg.size()));
+                    return;
+                }
+                // The service holds its own copies now.
+                if (out) close_fd(out->w);
+                if (err) close_fd(err->w);
+                if (in) close_fd(in->r);
                 StdioSession s;
                 s.tty = tty;
                 s.out_fd = out ? out->r : -1;
