@@ -4,33 +4,15 @@
 # CLI), a client without one, or with one from another CA, is not; a TCP
 # listener without TLS files refuses to start. The unix socket is 0660.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tls_lib.sh"
 
-command -v openssl >/dev/null || skip "openssl not installed"
-
-pki=$T/pki
-mkdir -p "$pki"
-# make_ca NAME; make_cert CA NAME CN [serverAuth|clientAuth]
-make_ca() {
-    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$1" \
-        -keyout "$pki/$1-key.pem" -out "$pki/$1.pem" 2>/dev/null || fail "openssl: CA $1"
-}
-make_cert() {
-    local ca=$1 name=$2 cn=$3 usage=$4
-    openssl req -newkey rsa:2048 -nodes -subj "/CN=$cn" \
-        -keyout "$pki/$name-key.pem" -out "$pki/$name.csr" 2>/dev/null || fail "openssl: csr $name"
-    printf 'extendedKeyUsage=%s\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' "$usage" >"$pki/$name.ext"
-    openssl x509 -req -in "$pki/$name.csr" -CA "$pki/$ca.pem" -CAkey "$pki/$ca-key.pem" \
-        -CAcreateserial -days 2 -extfile "$pki/$name.ext" -out "$pki/$name.pem" 2>/dev/null ||
-        fail "openssl: sign $name"
-}
 make_ca ca
 make_ca rogue
 make_cert ca server berthd serverAuth
 make_cert ca client alice clientAuth
 make_cert rogue intruder mallory clientAuth
 
-# A free port on loopback.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_tcp_port)
 
 note "a TCP listener without TLS files refuses to start"
 berthd_spawn "$T/notls.log" --data-root "$T/data-notls" --exec-root "$T/run-notls" -H "tcp://127.0.0.1:$port"
