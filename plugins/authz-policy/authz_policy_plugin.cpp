@@ -32,6 +32,11 @@ int32_t op_authz_request(berth_instance *self, berth_call *call, const berth_aut
         if (req == nullptr || out == nullptr) throw std::invalid_argument("req and out must not be NULL");
         if (req->user == nullptr || req->method == nullptr || req->uri == nullptr)
             throw std::invalid_argument("user, method and uri are required");
+        if (!self->policy) { // fail closed until a policy is configured
+            out->allow = 0;
+            out->message = berth::sdk::host_string(self->host, ap::kNoPolicyMessage);
+            return int32_t{BERTH_OK};
+        }
         const ap::Decision d = self->policy->decide(req->user, req->method, req->uri);
         out->allow = d.allow ? 1 : 0;
         out->message = d.allow ? nullptr : berth::sdk::host_string(self->host, d.message);
@@ -43,13 +48,18 @@ int32_t init(const berth_host *host, const char *config_json, berth_instance **o
     return berth::sdk::guard(host, call, [&] {
         const ap::PluginConfig cfg = ap::parse_plugin_config(config_json);
         std::unique_ptr<ap::PolicyFile> policy;
-        try {
-            policy = std::make_unique<ap::PolicyFile>(cfg.policy_path);
-        } catch (const ap::PolicyError &e) {
-            throw std::invalid_argument(e.what()); // INVAL: the operator's file is wrong
+        if (!cfg.policy_path.empty()) {
+            try {
+                policy = std::make_unique<ap::PolicyFile>(cfg.policy_path);
+            } catch (const ap::PolicyError &e) {
+                throw std::invalid_argument(e.what()); // INVAL: the operator's file is wrong
+            }
         }
         *out = new berth_instance{host, std::move(policy)};
-        berth::sdk::log(host, BERTH_LOG_INFO, "authz-policy: enforcing " + cfg.policy_path);
+        berth::sdk::log(host, BERTH_LOG_INFO,
+                        cfg.policy_path.empty()
+                            ? std::string("authz-policy: no policy configured; denies every request if enabled")
+                            : "authz-policy: enforcing " + cfg.policy_path);
         return int32_t{BERTH_OK};
     });
 }

@@ -20,9 +20,10 @@ PluginConfig parse_plugin_config(const char *config_json) {
         if (it.key() != "policy")
             throw std::invalid_argument("authz-policy config: unknown key \"" + it.key() + "\" (only \"policy\")");
     const auto policy = j.find("policy");
-    if (policy == j.end())
-        throw std::invalid_argument("authz-policy config: \"policy\" is required: set daemon.json "
-                                    "\"plugin-config\": {\"authz-policy\": {\"policy\": \"/etc/berth/authz.json\"}}");
+    // Not configured: the plugin still loads (it ships with every berthd and
+    // must not show as rejected), and denies everything if named in
+    // "authorization-plugins" (see kNoPolicyMessage).
+    if (policy == j.end()) return PluginConfig{};
     if (!policy->is_string() || policy->get<std::string>().empty() || policy->get<std::string>()[0] != '/')
         throw std::invalid_argument("authz-policy config: \"policy\" must be an absolute path");
     return PluginConfig{policy->get<std::string>()};

@@ -3,6 +3,7 @@
 # like dockerd's:
 #   - a named authorization plugin that is not loaded refuses start;
 #   - a malformed policy refuses start, naming the place in the file;
+#   - authz-policy without a policy path denies every request;
 #   - --authorization-plugin (repeatable) enables plugins like daemon.json,
 #     and naming them both ways is refused;
 #   - with the flag, requests go through the chain (unix socket, uid:0).
@@ -38,9 +39,24 @@ printf '{"authorization-plugins": ["authz-policy"], "plugin-config": {"authz-pol
 refused bad "a malformed policy" \
     "policy $T/bad-policy.json: rules[0].allow[0].path: must be a string starting with \"/\"" --config-file "$T/bad.json"
 
-note "authz-policy without a policy path refuses start"
+note "authz-policy without a policy path denies every request (fail closed), naming what is missing"
 printf '{"authorization-plugins": ["authz-policy"]}\n' >"$T/nopath.json"
-refused nopath "no policy path" 'authz-policy config: "policy" is required' --config-file "$T/nopath.json"
+berthd_spawn "$T/nopath.log" --data-root "$T/data-nopath" --exec-root "$T/run-nopath" \
+    -H "unix://$T/nopath.sock" --config-file "$T/nopath.json"
+nopath_pid=$SPAWNED_PID
+# start_berthd's readiness check wants a 200 from /_ping, which never comes.
+status=000
+for ((i = 0; i < 150; i++)); do
+    status=$(curl -s --max-time 2 --unix-socket "$T/nopath.sock" -o "$T/nopath-body" -w '%{http_code}' \
+        http://berth/_ping || true)
+    [ "$status" = 403 ] && break
+    pid_alive "$nopath_pid" || fail "berthd without a policy path exited: $(cat "$T/nopath.log")"
+    sleep 0.1
+done
+assert_eq 403 "$status" "/_ping without a policy"
+assert_contains "$(cat "$T/nopath-body")" \
+    'authorization denied by plugin authz-policy: authz-policy config: \"policy\" is required' "403 body without a policy"
+stop_pid "$nopath_pid"
 
 note "the flag and daemon.json together are refused"
 printf '{"authorization-plugins": ["authz-policy"], "plugin-config": {"authz-policy": {"policy": "%s"}}}\n' \
