@@ -81,18 +81,18 @@ StagePlan plan_stages(const Dockerfile &file, const std::string &target,
 
     // Walk back from the target through FROM <stage> and COPY --from.
     std::set<int> needed;
-    std::vector<int> todo{plan.target};
-    while (!todo.empty()) {
-        const int i = todo.back();
-        todo.pop_back();
+    std::vector<int> pending{plan.target};
+    while (!pending.empty()) {
+        const int i = pending.back();
+        pending.pop_back();
         if (!needed.insert(i).second) continue;
         const Stage &s = plan.stages[i];
-        if (s.base_stage) todo.push_back(*s.base_stage);
+        if (s.base_stage) pending.push_back(*s.base_stage);
         for (const Instruction *ins : s.body) {
             if (ins->keyword != "copy") continue;
             const auto from = ins->flags.find("from");
             if (from == ins->flags.end()) continue;
-            if (auto dep = stage_reference(plan, i, expand(from->second))) todo.push_back(*dep);
+            if (auto dep = stage_reference(plan, i, expand(from->second))) pending.push_back(*dep);
         }
     }
     plan.needed.assign(needed.begin(), needed.end());
