@@ -87,7 +87,12 @@ public:
     // A walk that failed must not end the tar: a truncated context with an
     // end-of-archive marker would look complete to the daemon.
     ~ContextWriter() {
-        if (!closed_) archive_write_fail(a_.get());
+        // archive_write_fail would leak libarchive's write buffer (only a
+        // close frees it), so close with the output discarded instead.
+        if (!closed_) {
+            discard_ = true;
+            archive_write_close(a_.get());
+        }
     }
     ContextWriter(const ContextWriter &) = delete;
     ContextWriter &operator=(const ContextWriter &) = delete;
@@ -222,6 +227,7 @@ private:
 
     static la_ssize_t on_write(struct archive *, void *self_ptr, const void *buf, size_t len) {
         auto *self = static_cast<ContextWriter *>(self_ptr);
+        if (self->discard_) return static_cast<la_ssize_t>(len);
         const char *p = static_cast<const char *>(buf);
         size_t left = len;
         while (left > 0) {
@@ -246,6 +252,7 @@ private:
     ContextTarStats stats_;
     std::exception_ptr error_;
     bool closed_ = false;
+    bool discard_ = false; // abandoned: nothing more reaches out_fd
 };
 
 } // namespace

@@ -56,8 +56,10 @@ CopyTarOut::CopyTarOut(int fd) : a_(archive_write_new()) {
 }
 
 CopyTarOut::~CopyTarOut() {
-    // An abandoned tar gets no end-of-archive marker.
-    if (!finished_) archive_write_fail(a_);
+    // An abandoned tar goes with its unlinked scratch file, so closing it
+    // normally is harmless; archive_write_fail would leak libarchive's
+    // write buffer, which only a close frees.
+    if (!finished_) archive_write_close(a_);
     archive_write_free(a_);
 }
 
