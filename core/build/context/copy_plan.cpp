@@ -165,15 +165,7 @@ private:
             made_.insert(target);
         }
         if (::lseek(s.fd.get(), 0, SEEK_SET) != 0) fail_errno("rewind " + s.path);
-        std::unique_ptr<struct archive, int (*)(struct archive *)> a(archive_read_new(), archive_read_free);
-        if (!a) throw std::runtime_error("tar: out of memory");
-        archive_read_support_format_tar(a.get());
-        archive_read_support_format_gnutar(a.get());
-        archive_read_support_filter_none(a.get());
-        archive_read_support_filter_gzip(a.get());
-        archive_read_support_filter_bzip2(a.get());
-        archive_read_support_filter_xz(a.get());
-        archive_read_support_filter_zstd(a.get());
+        TarReader a = new_add_archive_reader();
         if (archive_read_open_fd(a.get(), s.fd.get(), 1 << 16) != ARCHIVE_OK) bad_archive(s, a.get());
         for (;;) {
             archive_entry *e = nullptr;

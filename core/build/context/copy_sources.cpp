@@ -72,9 +72,8 @@ std::string failed_prefix(const CopyRequest &request) {
            " failed: ";
 }
 
-bool is_tar_archive(int fd) {
-    if (::lseek(fd, 0, SEEK_SET) != 0) return false;
-    std::unique_ptr<struct archive, int (*)(struct archive *)> a(archive_read_new(), archive_read_free);
+TarReader new_add_archive_reader() {
+    TarReader a(archive_read_new(), archive_read_free);
     if (!a) throw std::runtime_error("tar: out of memory");
     archive_read_support_format_tar(a.get());
     archive_read_support_format_gnutar(a.get());
@@ -83,6 +82,12 @@ bool is_tar_archive(int fd) {
     archive_read_support_filter_bzip2(a.get());
     archive_read_support_filter_xz(a.get());
     archive_read_support_filter_zstd(a.get());
+    return a;
+}
+
+bool is_tar_archive(int fd) {
+    if (::lseek(fd, 0, SEEK_SET) != 0) return false;
+    TarReader a = new_add_archive_reader();
     bool tar = false;
     if (archive_read_open_fd(a.get(), fd, 1 << 16) == ARCHIVE_OK) {
         archive_entry *e = nullptr;

@@ -7,8 +7,11 @@
 #include "build/context/copy_plan.h"
 #include "images/unique_fd.h"
 
+struct archive;
+
 #include <sys/stat.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,6 +31,11 @@ std::vector<CopySource> resolve_sources(int root_fd, const CopyRequest &request)
 // Whether fd (a regular file, read from offset 0 and rewound) holds a tar,
 // plain or gzip/bzip2/xz/zstd-compressed, judged by its content.
 bool is_tar_archive(int fd);
+
+// A libarchive reader for what ADD unpacks: tar or GNU tar, plain or
+// gzip/bzip2/xz/zstd-compressed. Freed with archive_read_free.
+using TarReader = std::unique_ptr<struct archive, int (*)(struct archive *)>;
+TarReader new_add_archive_reader();
 
 // The error prefix: "COPY failed: " or "ADD failed: ".
 std::string failed_prefix(const CopyRequest &request);
