@@ -57,6 +57,10 @@ run_ctest() {
       problems+=("$name: $failed of $total tests failed:")
       while IFS= read -r t; do problems+=("    ${t#"${t%%[![:space:]]*}"}"); done < <(
         sed -n '/^The following tests FAILED:/,$p' "$out" | grep -E '^[[:space:]]+[0-9]+ - ' || true)
+      # What the failed tests said of themselves (their FAIL lines, printed
+      # by --output-on-failure), so the tail of a CI log tells why.
+      while IFS= read -r t; do problems+=("      $t"); done < <(
+        grep -E '^(FAIL|\[  FAILED  \]|.*Failure$)' "$out" | cut -c1-240 | head -n 20 || true)
     fi
   fi
   if ((rc != 0)) && [[ -z $line || ${failed:-0} -eq 0 ]]; then
