@@ -324,9 +324,14 @@ def _():
 
 @check("containers: attach", "output of a running container")
 def _():
-    c = client.containers.run("busybox", ["sh", "-c", "sleep 2; echo attached-out"], name=PREFIX + "-attach",
-                              detach=True)
-    eq(b"attached-out\n", c.attach(stdout=True, stderr=True, stream=False, logs=False), "attach output")
+    # The container writes only once told to (a file an exec creates), and
+    # is told only after the attach stream is open: no race with a busy
+    # machine, where a fixed sleep could print before the attach arrived.
+    c = client.containers.run("busybox", ["sh", "-c", "until [ -f /tmp/go ]; do sleep 0.05; done; echo attached-out"],
+                              name=PREFIX + "-attach", detach=True)
+    stream = c.attach(stdout=True, stderr=True, stream=True, logs=False)
+    eq(0, c.exec_run(["touch", "/tmp/go"]).exit_code, "exec that lets the container write")
+    eq(b"attached-out\n", b"".join(stream), "attach output")
     c.wait()
     c.remove()
 
