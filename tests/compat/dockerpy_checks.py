@@ -130,8 +130,43 @@ def _():
 
 
 record("SKIP", "system: df", "not implemented: GET /system/df (issue 7)")
-record("SKIP", "system: events", "not implemented: GET /events (issue 7)")
+
+
+@check("system: events", "events(since, until, decode, filters): the container's actions in order")
+def _():
+    t0 = time.time()
+    c = client.containers.run("busybox", "true", name=PREFIX + "-ev", labels={"compat": "events"}, detach=True)
+    c.wait(timeout=60)
+    c.remove()
+    got = list(client.events(since=t0, until=time.time(), decode=True,
+                             filters={"type": "container", "container": PREFIX + "-ev"}))
+    actions = [e["Action"] for e in got if e["Action"] != "attach"]
+    eq(["create", "start", "die", "destroy"], actions, "actions")
+    die = got[[e["Action"] for e in got].index("die")]
+    eq(c.id, die["id"], "legacy id")
+    eq("die", die["status"], "legacy status")
+    eq("busybox", die["from"], "legacy from")
+    eq("events", die["Actor"]["Attributes"]["compat"], "label attribute")
+    eq("0", die["Actor"]["Attributes"]["exitCode"], "exitCode attribute")
+    eq(0, len(list(client.events(since=t0, until=time.time(), decode=True,
+                                 filters={"type": "container", "label": "compat=other"}))), "no match")
+
 record("SKIP", "system: prune", "not implemented: docker-py has no system prune; the CLI's is issue 7")
+
+
+@check("daemon: authorization plugins", "read-only user: list allowed, remove denied with the plugin's message")
+def _():
+    # suite.sh's second berthd, where authz-policy lets root only GET.
+    ro = docker.DockerClient(base_url=os.environ["COMPAT_AUTHZ_HOST"], version="auto", timeout=60)
+    eq([], ro.containers.list(all=True), "containers.list through authz-policy")
+    try:
+        ro.api.remove_container(PREFIX + "-authz")
+        raise AssertionError("remove_container was allowed for a read-only user")
+    except docker.errors.APIError as e:
+        eq(403, e.status_code, "status of a denied remove")
+        eq("authorization denied by plugin authz-policy: user uid:0 is not allowed to DELETE /containers/%s-authz"
+           % PREFIX, e.explanation, "the plugin's message")
+    ro.close()
 
 # --- images -----------------------------------------------------------------
 

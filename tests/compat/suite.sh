@@ -51,6 +51,27 @@ YML
 }
 compat_start_registry
 
+# A second, small berthd for the authorization rows: the bundled
+# authz-policy plugin with a policy under which root (uid:0, the peer of
+# every client here) is a read-only user. It needs no images or networks:
+# a denied request never reaches its handler.
+compat_start_authz_daemon() {
+    local dir=$T/authz
+    mkdir -p "$dir"
+    cat >"$dir/policy.json" <<'JSON'
+{"rules": [{"users": ["uid:0"], "allow": [{"method": "GET", "path": "/**"}]}]}
+JSON
+    cat >"$dir/daemon.json" <<JSON
+{"authorization-plugins": ["authz-policy"],
+ "plugin-config": {"authz-policy": {"policy": "$dir/policy.json"}}}
+JSON
+    berthd_spawn "$dir/berthd.log" --bridge none --config-file "$dir/daemon.json" \
+        --data-root "$dir/data" --exec-root "$dir/run" -H "unix://$dir/sock"
+    wait_ping "$dir/sock" "$SPAWNED_PID" "$dir/berthd.log"
+    AUTHZ_HOST=unix://$dir/sock
+}
+compat_start_authz_daemon
+
 # --- the stock docker CLI ---------------------------------------------------------
 note "client: $(command -v docker) ($(docker version --format '{{.Client.Version}}' 2>/dev/null))"
 cli_checks docker-cli
@@ -76,7 +97,7 @@ fi
 # see python3-docker.
 if /usr/bin/python3 -c 'import docker' 2>/dev/null; then
     note "client: docker-py $(/usr/bin/python3 -c 'import docker; print(docker.__version__)')"
-    COMPAT_REGISTRY=$REGISTRY COMPAT_NETNS=$NT_NS COMPAT_BUSYBOX_TAR=$T/busybox.tar COMPAT_TMP=$T \
+    COMPAT_REGISTRY=$REGISTRY COMPAT_AUTHZ_HOST=$AUTHZ_HOST COMPAT_NETNS=$NT_NS COMPAT_BUSYBOX_TAR=$T/busybox.tar COMPAT_TMP=$T \
         DOCKER_HOST=$HOST timeout 300 /usr/bin/python3 "$here/dockerpy_checks.py" ||
         note "docker-py checks exited with status $?"
 else
