@@ -34,6 +34,7 @@ AuthzRequestPayload AuthzRequestPayload::from(const Request &request) {
     AuthzRequestPayload p;
     p.user = request.user;
     p.authn_method = request.authn_method;
+    p.peer_certs_pem = request.peer_certs_pem;
     p.method = request.method;
     p.uri = request.target;
     nlohmann::json headers = nlohmann::json::object();
@@ -54,7 +55,7 @@ berth_authz_request AuthzRequestPayload::view() const {
     r.uri = uri.c_str();
     r.headers_json = headers_json.c_str();
     r.body = as_str(body);
-    r.peer_certs_pem = nullptr; // the transport does not hand the chain to requests yet
+    r.peer_certs_pem = peer_certs_pem.empty() ? nullptr : peer_certs_pem.c_str();
     return r;
 }
 

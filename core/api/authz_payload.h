@@ -23,6 +23,7 @@ struct AuthzRequestPayload {
     std::string uri;
     std::string headers_json; // without credentials (see authz_payload.cpp)
     std::string body;         // empty unless JSON and small enough
+    std::string peer_certs_pem; // empty over the unix socket
 
     static AuthzRequestPayload from(const Request &request);
     // The ABI view; valid while this payload lives and is not modified.

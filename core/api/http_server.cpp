@@ -5,6 +5,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <openssl/pem.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -38,6 +39,13 @@ std::string lower(std::string s) {
     for (auto &c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
+
+// Who is on the other end of a connection, as requests carry it.
+struct PeerIdentity {
+    std::string user;         // "uid:<n>" over unix, the certificate's CN over TLS
+    std::string authn_method; // "unix" or "TLS"
+    std::string certs_pem;    // TLS only: the client's certificate chain
+};
 
 template <class Stream>
 class BeastResponseStream : public ResponseStream {
@@ -80,14 +88,21 @@ private:
     bool ok_ = true;
 };
 
-// Answer what we can (a too-large body, a malformed head); the caller then
-// closes the connection.
+// Answer what we can (a too-large body or head, a malformed head); the
+// caller then closes the connection.
 template <class Stream>
 void reply_and_close(Stream &stream, bool too_big, const beast::error_code &ec) {
-    http::response<http::string_body> res{too_big ? http::status::payload_too_large : http::status::bad_request, 11};
+    // A head over the limit is 431, as Go's net/http answers one (over its
+    // own, larger limit); a body over it is 413.
+    const bool head_too_big = ec == http::error::header_limit;
+    const auto status = too_big        ? http::status::payload_too_large
+                        : head_too_big ? http::status::request_header_fields_too_large
+                                       : http::status::bad_request;
+    http::response<http::string_body> res{status, 11};
     res.set(http::field::content_type, "application/json");
-    res.body() = error_body(too_big ? "request body is larger than the daemon accepts"
-                                    : "malformed HTTP request: " + ec.message());
+    res.body() = error_body(too_big        ? "request body is larger than the daemon accepts"
+                            : head_too_big ? "request header fields are larger than the daemon accepts"
+                                           : "malformed HTTP request: " + ec.message());
     res.prepare_payload();
     res.keep_alive(false);
     beast::error_code ignored;
@@ -96,7 +111,7 @@ void reply_and_close(Stream &stream, bool too_big, const beast::error_code &ec) 
 
 // Serve requests on one connection until it closes or asks to.
 template <class Stream>
-void serve(Stream &stream, const Router &router, const std::string &user, const std::string &authn) {
+void serve(Stream &stream, const Router &router, const PeerIdentity &peer) {
     beast::flat_buffer buffer;
     for (;;) {
         // The head first: whether the body is read here (bounded) or by
@@ -138,6 +153,13 @@ void serve(Stream &stream, const Router &router, const std::string &user, const 
                 return 0;
             };
         } else {
+            // Checked here, not by the body parser: the head was parsed
+            // without a limit, so a Content-Length beyond it would otherwise
+            // be trusted (and reserved) as it stands.
+            if (const auto length = head_parser.content_length(); length && *length > kBodyLimit) {
+                reply_and_close(stream, true, ec);
+                return;
+            }
             whole.emplace(std::move(head_parser));
             whole->body_limit(kBodyLimit);
             http::read(stream, buffer, *whole, ec);
@@ -152,8 +174,9 @@ void serve(Stream &stream, const Router &router, const std::string &user, const 
         request.method = method_str;
         request.target = target_str;
         for (const auto &f : req) request.headers[lower(std::string(f.name_string()))] = std::string(f.value());
-        request.user = user;
-        request.authn_method = authn;
+        request.user = peer.user;
+        request.authn_method = peer.authn_method;
+        request.peer_certs_pem = peer.certs_pem;
         // A streamed body the handler did not drain would be read as the
         // next request: such connections end after the response.
         const bool keep_alive = !streamed && whole->keep_alive();
@@ -191,20 +214,44 @@ void serve(Stream &stream, const Router &router, const std::string &user, const 
     }
 }
 
-std::string peer_uid(int fd) {
+PeerIdentity unix_peer(int fd) {
     ucred cred{};
     socklen_t len = sizeof cred;
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) return "uid:" + std::to_string(cred.uid);
-    return "uid:unknown";
+    PeerIdentity peer;
+    peer.authn_method = "unix";
+    peer.user = ::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 ? "uid:" + std::to_string(cred.uid)
+                                                                             : "uid:unknown";
+    return peer;
 }
 
-std::string certificate_cn(SSL *ssl) {
+void append_pem(BIO *out, X509 *cert) {
+    if (cert != nullptr) PEM_write_bio_X509(out, cert);
+}
+
+// The verified client's CN is the user; its certificate (and whatever
+// intermediates it sent) go to authz plugins in PEM, as moby hands them the
+// peer certificates.
+PeerIdentity tls_peer(SSL *ssl) {
+    PeerIdentity peer;
+    peer.authn_method = "TLS";
     X509 *cert = SSL_get1_peer_certificate(ssl);
-    if (cert == nullptr) return {};
+    if (cert == nullptr) return peer;
     char cn[256] = {};
     X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+    peer.user = cn;
+    BIO *out = BIO_new(BIO_s_mem());
+    if (out != nullptr) {
+        append_pem(out, cert);
+        // On the server side the chain excludes the leaf written above.
+        if (STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl))
+            for (int i = 0; i < sk_X509_num(chain); ++i) append_pem(out, sk_X509_value(chain, i));
+        char *data = nullptr;
+        const long n = BIO_get_mem_data(out, &data);
+        if (n > 0) peer.certs_pem.assign(data, static_cast<size_t>(n));
+        BIO_free(out);
+    }
     X509_free(cert);
-    return cn;
+    return peer;
 }
 
 } // namespace
@@ -273,7 +320,7 @@ struct HttpServer::Impl {
     void accept_unix(Listener &l) {
         accept_loop<unix_socket::acceptor, unix_socket::socket>(
             l, *l.unix_acceptor, [this](unix_socket::socket &s, int fd) {
-                serve(s, router, peer_uid(fd), "unix");
+                serve(s, router, unix_peer(fd));
                 beast::error_code ignored;
                 s.shutdown(unix_socket::socket::shutdown_both, ignored);
             });
@@ -289,7 +336,7 @@ struct HttpServer::Impl {
                 spdlog::info("TLS handshake refused: {}", hec.message());
                 return;
             }
-            serve(stream, router, certificate_cn(stream.native_handle()), "TLS");
+            serve(stream, router, tls_peer(stream.native_handle()));
             beast::error_code ignored;
             stream.shutdown(ignored);
         });

@@ -31,6 +31,7 @@ struct Request {
     std::function<size_t(char *buf, size_t len)> body_reader;
     std::string user;         // "uid:<n>" over unix, certificate CN over TLS
     std::string authn_method; // "unix" or "TLS"
+    std::string peer_certs_pem; // TLS: the client's certificate, then any intermediates it sent
 
     std::string query_value(const std::string &key, const std::string &fallback = "") const;
     // Docker's rule: "1"/"true" (any case) are true; "0", "false", absent false.

@@ -42,7 +42,7 @@ nlohmann::json seen_request(const berth_authz_request *req) {
             {"uri", req->uri},
             {"headers", nlohmann::json::parse(req->headers_json)},
             {"body", std::string(req->body.ptr == nullptr ? "" : req->body.ptr, req->body.len)},
-            {"has_certs", req->peer_certs_pem != nullptr}};
+            {"peer_certs_pem", req->peer_certs_pem == nullptr ? nlohmann::json() : nlohmann::json(req->peer_certs_pem)}};
 }
 
 int32_t allow_req(berth_instance *self, berth_call *call, const berth_authz_request *, berth_authz_decision *out) {
