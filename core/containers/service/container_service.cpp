@@ -13,12 +13,14 @@
 #include "containers/spec/build_spec.h"
 #include "containers/spec/spec_errors.h"
 #include "images/layer_driver.h"
+#include "images/unique_fd.h"
 
 #include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <future>
 #include <sstream>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace berth::containers {
@@ -38,6 +40,36 @@ void remove_layers(images::LayerDriver &driver, const std::string &id) {
             spdlog::warn("removing layer {}: {}", layer, e.what());
         }
     }
+}
+
+// The init layer's mount points and /etc files, through apply_diff of a tar
+// decided against the image's read-only view (a view's unmount syncs
+// nothing: it has no upper layer). A base layer's view is its own directory.
+void fill_init_layer(images::LayerDriver &driver, const std::string &init_id, const std::string &image_top,
+                     const InitLayerFiles &files, const config::IdMap &ids) {
+    std::string tar;
+    if (image_top.empty()) {
+        tar = init_layer_tar("", files, ids);
+    } else {
+        const std::string view = driver.get(image_top);
+        try {
+            tar = init_layer_tar(view, files, ids);
+        } catch (...) {
+            driver.put(image_top);
+            throw;
+        }
+        driver.put(image_top);
+    }
+    images::UniqueFd fd(::memfd_create("berth-init-layer", MFD_CLOEXEC));
+    if (fd.get() < 0) throw InternalError(std::string("memfd_create: ") + std::strerror(errno));
+    for (size_t off = 0; off < tar.size();) {
+        const ssize_t n = ::write(fd.get(), tar.data() + off, tar.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw InternalError(std::string("writing the init layer's tar: ") + std::strerror(errno));
+        off += static_cast<size_t>(n);
+    }
+    if (::lseek(fd.get(), 0, SEEK_SET) != 0) throw InternalError(std::string("lseek: ") + std::strerror(errno));
+    driver.apply_diff(init_id, image_top, fd.get());
 }
 
 } // namespace
@@ -174,16 +206,22 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             if (mode.rfind("container:", 0) == 0) in.host.network_namespace_path = "/proc/self/ns/net";
             (void)spec::build_spec(in);
         }
-        // image ← <id>-init (mount points) ← <id> (the container's writes)
-        driver.create(init_layer_id(c.id), req.top_layer_cache_id, true);
+        // image ← <id>-init (mount points) ← <id> (the container's writes).
+        // The init layer is a read-only layer that apply_diff fills below:
+        // no writable mount, whose unmount would sync the whole upper file
+        // system (see init_layer.h).
+        driver.create(init_layer_id(c.id), req.top_layer_cache_id, false);
         layer_made = true;
-        // The RW layer needs its parent to exist, not to be filled: it is
-        // made on another thread while the init layer is mounted, filled and
-        // unmounted below, so its fsyncs overlap that work. Leaving the try
-        // block by an exception waits for it (the future's destructor), so
-        // the clean-up below sees both layers as they are.
-        auto rw_layer = std::async(std::launch::async,
-                                   [&driver, id = c.id] { driver.create(id, init_layer_id(id), true); });
+        // On overlay2 the RW layer needs its parent to exist, not to be
+        // filled: it is made on another thread while the init layer is
+        // filled below, so its fsyncs overlap that work. A driver that
+        // copies the parent at create (btrfs snapshots it) makes it after.
+        // Leaving the try block by an exception waits for it (the future's
+        // destructor), so the clean-up below sees both layers as they are.
+        const auto make_rw_layer = [&driver, id = c.id] { driver.create(id, init_layer_id(id), true); };
+        const bool rw_layer_early = cfg_.storage_driver == "overlay2";
+        std::future<void> rw_layer;
+        if (rw_layer_early) rw_layer = std::async(std::launch::async, make_rw_layer);
 
         const auto dir = store_->container_dir(c.id);
         EtcFilesInput etc;
@@ -223,21 +261,10 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             for (const auto &p : {paths.hostname, paths.hosts, paths.resolv_conf})
                 if (::chown(p.c_str(), cfg_.id_map.root_uid(), cfg_.id_map.root_gid()) != 0)
                     throw InternalError("chown " + p.string() + ": " + std::strerror(errno));
-        {
-            // One mount of the init layer: its mount points, then their content.
-            const std::string init_root = driver.get(init_layer_id(c.id));
-            try {
-                populate_init_layer(init_root, cfg_.id_map.root_uid(), cfg_.id_map.root_gid());
-                write_init_file(init_root, "/etc", "hostname", etc.hostname + "\n");
-                write_init_file(init_root, "/etc", "hosts", hosts_text(etc));
-                write_init_file(init_root, "/etc", "resolv.conf", resolv_conf_text(etc));
-            } catch (...) {
-                driver.put(init_layer_id(c.id));
-                throw;
-            }
-            driver.put(init_layer_id(c.id));
-        }
-        rw_layer.get();
+        fill_init_layer(driver, init_layer_id(c.id), req.top_layer_cache_id,
+                        {etc.hostname + "\n", hosts_text(etc), resolv_conf_text(etc)}, cfg_.id_map);
+        if (rw_layer_early) rw_layer.get();
+        else make_rw_layer();
         c.rw_layer = c.id;
         c.hostname_path = paths.hostname.string();
         c.hosts_path = paths.hosts.string();

@@ -3,7 +3,15 @@
 // /etc/hostname, /etc/resolv.conf, /dev/console, ...), so they exist even in
 // images without /etc, and `docker diff` / `docker commit` of the RW layer
 // against it never show them.
+//
+// Create fills it through the storage driver's apply_diff with a small tar
+// (init_layer_tar), not through a read-write mount: unmounting a writable
+// overlay syncs its whole upper file system, which on a busy host is the
+// slowest step of a create. The tar is decided against a read-only view of
+// the image, so it holds exactly what a mounted fill would have written.
 #pragma once
+
+#include "config/id_map.h"
 
 #include <string>
 
@@ -18,6 +26,23 @@ inline std::string init_layer_id(const std::string &container_id) { return conta
 // belongs to the container's root: host ids root_uid/root_gid (not 0 under
 // userns-remap).
 void populate_init_layer(const std::string &rootfs, unsigned root_uid = 0, unsigned root_gid = 0);
+
+// The content of the /etc mount points in the init layer (see write_init_file).
+struct InitLayerFiles {
+    std::string hostname, hosts, resolv_conf;
+};
+
+// The init layer as an uncompressed tar for apply_diff, decided against
+// image_root, a read-only view of the image the layer goes on ("" for an
+// image without layers). The same rules as populate_init_layer followed by
+// write_init_file: what the image lacks is added (owned by the container's
+// root, id 0 in the tar; apply_diff maps it); the /etc files the image has
+// as regular files get the new content and keep their mode and owner; any
+// other entry the image has stays as it is, and nothing is put below an
+// image symlink. The directories holding added entries carry the image's
+// own mode, owner and time (a mounted fill's copy-up keeps them too); ids
+// seen in the view are host ids, mapped back through `ids`.
+std::string init_layer_tar(const std::string &image_root, const InitLayerFiles &files, const config::IdMap &ids);
 
 // Gives an init-layer file (one of the /etc mount points) the content of the
 // file bound over it, so `docker cp` of /etc/hostname, which reads the
