@@ -1,12 +1,21 @@
 #include "format_template.h"
 
 #include <cctype>
+#include <utility>
 
 #include "errors.h"
 #include "json_text.h"
+#include "template_ast.h"
+#include "template_functions.h"
+#include "template_parser.h"
 
 namespace berth::cli {
 namespace {
+
+using tmpl::Command;
+using tmpl::Node;
+using tmpl::Pipeline;
+using tmpl::Term;
 
 std::string trim(std::string_view s) {
     const auto first = s.find_first_not_of(" \t\r\n");
@@ -15,6 +24,8 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(first, last - first + 1));
 }
 
+// docker replaces the two-character sequences before parsing, so they work
+// inside quoted strings too.
 std::string unescape(std::string_view s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -28,31 +39,7 @@ std::string unescape(std::string_view s) {
     return out;
 }
 
-[[noreturn]] void unsupported(std::string_view action) {
-    throw CliError("template parsing error: unsupported action {{" + std::string(action) +
-                   "}}; berth supports {{.Field}}, {{.A.B}} and {{json .Field}}");
-}
-
-// ".A.B" -> {"A","B"}; "." -> {}.
-std::vector<std::string> parse_path(std::string_view action, std::string_view text) {
-    if (text.empty() || text.front() != '.') unsupported(action);
-    std::vector<std::string> path;
-    if (text == ".") return path;
-    std::size_t start = 1;
-    for (;;) {
-        const std::size_t dot = text.find('.', start);
-        std::string name(text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-        if (name.empty()) unsupported(action);
-        for (const char c : name)
-            if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_') unsupported(action);
-        path.push_back(std::move(name));
-        if (dot == std::string_view::npos) break;
-        start = dot + 1;
-    }
-    return path;
-}
-
-const nlohmann::json* lookup(const nlohmann::json& value, const std::vector<std::string>& path) {
+nlohmann::json lookup(const nlohmann::json& value, const std::vector<std::string>& path) {
     const nlohmann::json* node = &value;
     for (const auto& key : path) {
         if (!node->is_object()) return nullptr;
@@ -60,102 +47,197 @@ const nlohmann::json* lookup(const nlohmann::json& value, const std::vector<std:
         if (it == node->end()) return nullptr;
         node = &*it;
     }
-    return node;
+    return *node;
 }
+
+// One run of the template over one value.
+class Evaluator {
+public:
+    Evaluator(const nlohmann::json& root, const std::map<std::string, std::string>* titles)
+        : titles_(titles) {
+        vars_.emplace_back("$", root);
+    }
+
+    void run(const std::vector<Node>& nodes, const nlohmann::json& dot, std::string& out) {
+        const std::size_t scope = vars_.size();
+        for (const auto& node : nodes) run_node(node, dot, out);
+        vars_.resize(scope);
+    }
+
+private:
+    void run_node(const Node& node, const nlohmann::json& dot, std::string& out) {
+        switch (node.kind) {
+            case Node::Kind::Text:
+                out += node.text;
+                return;
+            case Node::Kind::Action: {
+                nlohmann::json value = eval_pipeline(node.pipe, dot);
+                if (!node.pipe.declared.empty())
+                    declare(node.pipe.declared.front(), std::move(value));
+                else
+                    out += tmpl::value_text(value);
+                return;
+            }
+            case Node::Kind::If:
+            case Node::Kind::With: {
+                const std::size_t scope = vars_.size();
+                nlohmann::json value = eval_pipeline(node.pipe, dot);
+                if (!node.pipe.declared.empty()) declare(node.pipe.declared.front(), value);
+                const bool chosen = tmpl::is_true(value);
+                const nlohmann::json& inner = node.kind == Node::Kind::With && chosen ? value : dot;
+                run(chosen ? node.body : node.else_body, inner, out);
+                vars_.resize(scope);
+                return;
+            }
+            case Node::Kind::Range:
+                run_range(node, dot, out);
+                return;
+        }
+    }
+
+    void run_range(const Node& node, const nlohmann::json& dot, std::string& out) {
+        const nlohmann::json value = eval_pipeline(node.pipe, dot);
+        if (!tmpl::is_true(value) && (value.is_null() || value.is_array() || value.is_object())) {
+            run(node.else_body, dot, out);
+            return;
+        }
+        if (titles_ != nullptr && value.is_string()) {
+            // A header run sees titles where lists would be: show the body once.
+            run(node.body, value, out);
+            return;
+        }
+        if (!value.is_array() && !value.is_object())
+            throw CliError("template: range can't iterate over " + tmpl::value_text(value));
+        std::size_t index = 0;
+        for (const auto& item : value.items()) {
+            const std::size_t scope = vars_.size();
+            const nlohmann::json key = value.is_array() ? nlohmann::json(index) : nlohmann::json(item.key());
+            if (node.pipe.declared.size() == 1) declare(node.pipe.declared[0], item.value());
+            if (node.pipe.declared.size() == 2) {
+                declare(node.pipe.declared[0], key);
+                declare(node.pipe.declared[1], item.value());
+            }
+            run(node.body, item.value(), out);
+            vars_.resize(scope);
+            ++index;
+        }
+    }
+
+    void declare(const std::string& name, nlohmann::json value) { vars_.emplace_back(name, std::move(value)); }
+
+    const nlohmann::json& variable(const std::string& name) const {
+        for (auto it = vars_.rbegin(); it != vars_.rend(); ++it)
+            if (it->first == name) return it->second;
+        throw CliError("template: undefined variable: " + name);
+    }
+
+    // Fields in a header run resolve to column titles.
+    nlohmann::json field(const nlohmann::json& base, const std::vector<std::string>& path) const {
+        if (titles_ == nullptr) return lookup(base, path);
+        const std::string& name = path.back();
+        if (const auto it = titles_->find(name); it != titles_->end()) return it->second;
+        std::string upper = name;
+        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return upper;
+    }
+
+    nlohmann::json eval_pipeline(const Pipeline& pipe, const nlohmann::json& dot) {
+        nlohmann::json result;
+        bool first = true;
+        for (const Command& cmd : pipe.commands) {
+            result = eval_command(cmd, dot, first ? nullptr : &result);
+            first = false;
+        }
+        return result;
+    }
+
+    nlohmann::json eval_command(const Command& cmd, const nlohmann::json& dot, const nlohmann::json* piped) {
+        const Term& head = cmd.args.front();
+        if (head.kind != Term::Kind::Function) {
+            if (cmd.args.size() > 1 || piped != nullptr)
+                throw CliError("template: can't give argument to non-function");
+            return eval_term(head, dot);
+        }
+        std::vector<nlohmann::json> args;
+        for (std::size_t i = 1; i < cmd.args.size(); ++i) args.push_back(eval_term(cmd.args[i], dot));
+        if (piped != nullptr) args.push_back(*piped);
+        if (titles_ != nullptr) return header_call(head.name, args);
+        return tmpl::call_function(head.name, args);
+    }
+
+    // A header run calls functions on titles, not on data: string functions
+    // still apply ({{.Names | upper}}), others give the first title back.
+    static nlohmann::json header_call(const std::string& name, const std::vector<nlohmann::json>& args) {
+        if (name == "upper" || name == "lower" || name == "title" || name == "pad" || name == "println" ||
+            name == "print" || name == "printf") {
+            try {
+                return tmpl::call_function(name, args);
+            } catch (const CliError&) {
+            }
+        }
+        for (const auto& arg : args)
+            if (arg.is_string()) return arg;
+        return "";
+    }
+
+    nlohmann::json eval_term(const Term& term, const nlohmann::json& dot) {
+        switch (term.kind) {
+            case Term::Kind::Dot:
+                return titles_ != nullptr ? nlohmann::json("") : dot;
+            case Term::Kind::Field:
+                return field(dot, term.path);
+            case Term::Kind::Variable: {
+                const nlohmann::json& base = variable(term.name);
+                return term.path.empty() ? base : field(base, term.path);
+            }
+            case Term::Kind::Literal:
+                return term.literal;
+            case Term::Kind::Function: {
+                Command call;
+                call.args.push_back(term);
+                return eval_command(call, dot, nullptr);
+            }
+            case Term::Kind::Group: {
+                nlohmann::json value = eval_pipeline(*term.group, dot);
+                return term.path.empty() ? value : lookup(value, term.path);
+            }
+        }
+        return nullptr;
+    }
+
+    const std::map<std::string, std::string>* titles_;
+    std::vector<std::pair<std::string, nlohmann::json>> vars_;
+};
 
 }  // namespace
 
-std::string go_value_text(const nlohmann::json& value) {
-    if (value.is_null()) return "<no value>";
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_array()) {
-        std::string out = "[";
-        for (std::size_t i = 0; i < value.size(); ++i) out += (i ? " " : "") + go_value_text(value[i]);
-        return out + "]";
-    }
-    if (value.is_object()) {
-        std::string out = "map[";
-        bool first = true;
-        for (const auto& item : value.items()) {
-            out += (first ? "" : " ") + item.key() + ":" + go_value_text(item.value());
-            first = false;
-        }
-        return out + "]";
-    }
-    return value.dump();
-}
-
 FormatTemplate::FormatTemplate(std::string_view format) {
     std::string text(format);
-    if (trim(text) == "json") {
-        pieces_.push_back(Piece{Piece::Kind::Json, {}, {}});
-        return;
-    }
-    if (text.rfind("table", 0) == 0 && (text.size() == 5 || text[5] == ' ')) {
+    if (trim(text) == "json") text = "{{json .}}";
+    if (text.rfind("table", 0) == 0 && (text.size() == 5 || std::isspace(static_cast<unsigned char>(text[5])) != 0)) {
         table_ = true;
-        text.erase(0, 5);
+        text = trim(text.substr(5));
     }
-    text = unescape(table_ ? trim(text) : text);
-
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const std::size_t open = text.find("{{", pos);
-        if (open == std::string::npos) {
-            pieces_.push_back(Piece{Piece::Kind::Text, text.substr(pos), {}});
-            break;
-        }
-        if (open > pos) pieces_.push_back(Piece{Piece::Kind::Text, text.substr(pos, open - pos), {}});
-        const std::size_t close = text.find("}}", open + 2);
-        if (close == std::string::npos) throw CliError("template parsing error: unclosed action in \"" + text + "\"");
-        const std::string action = trim(std::string_view(text).substr(open + 2, close - open - 2));
-        if (action.rfind("json ", 0) == 0)
-            pieces_.push_back(Piece{Piece::Kind::Json, {}, parse_path(action, trim(action.substr(5)))});
-        else
-            pieces_.push_back(Piece{Piece::Kind::Field, {}, parse_path(action, action)});
-        pos = close + 2;
-    }
+    nodes_ = std::make_shared<const std::vector<Node>>(tmpl::parse_template(unescape(text)));
 }
+
+FormatTemplate::~FormatTemplate() = default;
+FormatTemplate::FormatTemplate(FormatTemplate&&) noexcept = default;
+FormatTemplate& FormatTemplate::operator=(FormatTemplate&&) noexcept = default;
 
 std::string FormatTemplate::render(const nlohmann::json& value) const {
     std::string out;
-    for (const auto& piece : pieces_) {
-        switch (piece.kind) {
-            case Piece::Kind::Text:
-                out += piece.text;
-                break;
-            case Piece::Kind::Field: {
-                const nlohmann::json* found = lookup(value, piece.path);
-                out += found == nullptr ? "<no value>" : go_value_text(*found);
-                break;
-            }
-            case Piece::Kind::Json: {
-                const nlohmann::json* found = lookup(value, piece.path);
-                out += found == nullptr ? "null" : dump_json(*found);
-                break;
-            }
-        }
-    }
+    Evaluator(value, nullptr).run(*nodes_, value, out);
     return out;
 }
 
 std::string FormatTemplate::header(const std::map<std::string, std::string>& titles) const {
     std::string out;
-    for (const auto& piece : pieces_) {
-        if (piece.kind == Piece::Kind::Text) {
-            out += piece.text;
-            continue;
-        }
-        const std::string field = piece.path.empty() ? std::string() : piece.path.back();
-        const auto it = titles.find(field);
-        if (it != titles.end()) {
-            out += it->second;
-        } else {
-            std::string upper = field;
-            for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-            out += upper;
-        }
-    }
+    const nlohmann::json empty = nlohmann::json::object();
+    Evaluator(empty, &titles).run(*nodes_, empty, out);
     return out;
 }
+
+std::string go_value_text(const nlohmann::json& value) { return tmpl::value_text(value); }
 
 }  // namespace berth::cli

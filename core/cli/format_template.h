@@ -1,43 +1,49 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-// A small subset of the Go templates docker's --format takes, enough for the
-// common uses: literal text, "{{.Field}}", "{{.A.B}}", "{{.}}", "{{json .X}}"
-// and "{{json .}}", the "table " prefix (header row plus aligned columns) and
-// the bare word "json" (one JSON object per line). Escaped "\t" and "\n" in
-// the format become real tabs and newlines, as in docker. Anything else in
-// {{ }} is refused with a CliError naming it, rather than printed wrong.
+// docker's --format: a Go text/template applied to each value (a row of
+// `ps`, an object of `inspect`). Supported: fields ("{{.A.B}}"), variables
+// ("$", "$v", "$v.A"), pipelines ("{{.Names | upper}}"), parenthesised
+// calls, if/else if/else, range (with "$i, $v :="), with, comments and trim
+// markers, and the functions listed in template_functions.h. The "table "
+// prefix gives a header row plus aligned columns; the bare word "json" is
+// "{{json .}}". Escaped "\t" and "\n" in the format become real tabs and
+// newlines, as in docker. Anything else is refused with a CliError naming
+// it, rather than printed wrong.
 namespace berth::cli {
+
+namespace tmpl {
+struct Node;
+}
 
 class FormatTemplate {
 public:
     // Throws CliError ("template parsing error: ...") for unsupported syntax.
     explicit FormatTemplate(std::string_view format);
+    ~FormatTemplate();
+    FormatTemplate(FormatTemplate&&) noexcept;
+    FormatTemplate& operator=(FormatTemplate&&) noexcept;
 
     bool is_table() const { return table_; }
 
-    // The format applied to one value (a row of `images`, an image of
-    // `inspect`); no trailing newline.
+    // The format applied to one value; no trailing newline is added. Throws
+    // CliError ("template: ...") when a function call fails.
     std::string render(const nlohmann::json& value) const;
 
-    // The header line of a table: each field replaced by its column title
-    // from `titles` (or the field name upper-cased when it has none).
+    // The header line of a table: the template run with every field
+    // replaced by its column title from `titles` (or the field name
+    // upper-cased when it has none), as docker runs it on a header context.
     std::string header(const std::map<std::string, std::string>& titles) const;
 
 private:
-    struct Piece {
-        enum class Kind { Text, Field, Json } kind = Kind::Text;
-        std::string text;               // Kind::Text
-        std::vector<std::string> path;  // fields; empty is "."
-    };
-
-    std::vector<Piece> pieces_;
+    std::shared_ptr<const std::vector<tmpl::Node>> nodes_;
     bool table_ = false;
 };
 

@@ -53,6 +53,9 @@ std::string ProgressRenderer::progress_text(long long current, long long total, 
     }
     int half_percent = static_cast<int>(static_cast<double>(current) / static_cast<double>(total) * 100) / 2;
     half_percent = std::clamp(half_percent, 0, 50);
+    // docker assumes 200 columns when the terminal does not say (a pty
+    // without a size, as under `script`), so the bar still shows.
+    if (width == 0) width = 200;
     std::string bar;
     if (width > 110)
         bar = "[" + std::string(static_cast<std::size_t>(half_percent), '=') + ">" +

@@ -24,7 +24,7 @@ class ProgressRenderer {
 public:
     struct Options {
         bool terminal = false;
-        unsigned width = 0;  // terminal columns; the bar needs more than 110
+        unsigned width = 0;  // terminal columns (0: unknown, taken as 200); the bar needs more than 110
     };
 
     ProgressRenderer(std::ostream& out, Options options);
@@ -40,7 +40,7 @@ public:
     const std::optional<std::string>& error() const { return error_; }
 
     // The bar and counters docker draws for {current,total}: "[==>   ]
-    // 1.2MB/4.5MB" (bar only when width > 110), or just the size when the
+    // 1.2MB/4.5MB" (bar only when width > 110, or 0 for unknown), or just the size when the
     // total is unknown. Exposed for tests.
     static std::string progress_text(long long current, long long total, unsigned width);
 

@@ -1,4 +1,5 @@
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include "daemon_reply.h"
 #include "errors.h"
 #include "exit_codes.h"
+#include "format_template.h"
 #include "json_text.h"
 
 // `berth info`: the daemon's /info, printed like the Server section of
@@ -71,9 +73,21 @@ void print_memory(const nlohmann::json& info) {
     std::cout << " Total Memory: " << binary_size(it->get<std::uint64_t>()) << '\n';
 }
 
-int run_info(const CliContext& ctx) {
+// docker's `info --format` runs the template on the server's fields with a
+// ClientInfo object beside them ({{.ServerVersion}}, {{.ClientInfo.Debug}}).
+int print_info_formatted(const nlohmann::json& info, const std::string& format) {
+    const FormatTemplate tmpl(format);
+    nlohmann::json value = info;
+    value["ClientInfo"] = {{"Debug", false}, {"Context", "default"}, {"Plugins", nlohmann::json::array()},
+                           {"Warnings", nullptr}};
+    std::cout << tmpl.render(value) << '\n';
+    return exit_code::kOk;
+}
+
+int run_info(const CliContext& ctx, const std::string& format) {
     const nlohmann::json info = json_reply(ctx.client().request("GET", api_path("/info")));
     if (!info.is_object()) throw CliError("the daemon sent an /info reply that is not a JSON object");
+    if (!format.empty()) return print_info_formatted(info, format);
 
     std::cout << "Server:\n";
     print_containers(info);
@@ -107,7 +121,11 @@ int run_info(const CliContext& ctx) {
 
 void add_info_command(CLI::App& app, CliContext& ctx) {
     CLI::App* cmd = app.add_subcommand("info", "Display system-wide information");
-    on_selected(*cmd, ctx, [&ctx] { return run_info(ctx); });
+    auto format = std::make_shared<std::string>();
+    cmd->add_option("-f,--format", *format,
+                    "Format output using a custom template: 'json' prints JSON, or a Go template such as "
+                    "'{{.ServerVersion}}'");
+    on_selected(*cmd, ctx, [&ctx, format] { return run_info(ctx, *format); });
 }
 
 }  // namespace berth::cli

@@ -1,6 +1,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -9,6 +10,8 @@
 #include "daemon_reply.h"
 #include "errors.h"
 #include "exit_codes.h"
+#include "format_output.h"
+#include "format_template.h"
 #include "json_text.h"
 #include "text_table.h"
 
@@ -66,6 +69,32 @@ void print_json(const nlohmann::json& plugins) {
     std::cout << dump_json(out, 2) << '\n';
 }
 
+// A row with docker's plugin-ls template fields (ID, Name, Description,
+// Enabled, PluginReference) and berth's own columns beside them.
+nlohmann::json template_row(const nlohmann::json& plugin) {
+    const nlohmann::json& berth = object_field(plugin, "Berth");
+    const std::string description = field_or(berth, "Description", "");
+    return {{"ID", truncate_id(field_or(plugin, "Id", ""))},
+            {"Name", plugin_name(plugin)},
+            {"Description", description.empty() ? field_or(object_field(plugin, "Config"), "Description", "") : description},
+            {"Enabled", plugin.value("Enabled", false)},
+            {"PluginReference", field_or(plugin, "PluginReference", "")},
+            {"Kind", join_drivers(berth, "Kind")},
+            {"Driver", join_drivers(berth, "Name")},
+            {"Version", field_or(berth, "Version", "")},
+            {"ABI", field_or(berth, "ABI", "")},
+            {"State", field_or(berth, "State", "")},
+            {"File", field_or(berth, "File", "")},
+            {"Reason", field_or(berth, "Reason", "")}};
+}
+
+void print_template(const nlohmann::json& plugins, const std::string& format) {
+    const FormatTemplate tmpl(format);
+    std::vector<nlohmann::json> rows;
+    for (const auto& plugin : plugins) rows.push_back(template_row(plugin));
+    print_formatted(std::cout, tmpl, rows, {{"ID", "ID"}, {"PluginReference", "PLUGIN REFERENCE"}});
+}
+
 int run_ls(const CliContext& ctx, const LsOptions& options) {
     const nlohmann::json plugins = json_reply(ctx.client().request("GET", api_path("/plugins")));
     if (!plugins.is_array()) throw CliError("the daemon sent a /plugins reply that is not a JSON array");
@@ -74,8 +103,10 @@ int run_ls(const CliContext& ctx, const LsOptions& options) {
         for (const auto& plugin : plugins) std::cout << plugin_name(plugin) << '\n';
     } else if (options.format == "json") {
         print_json(plugins);
-    } else {
+    } else if (options.format.empty() || options.format == "table") {
         print_table(plugins);
+    } else {
+        print_template(plugins, options.format);
     }
     return exit_code::kOk;
 }
@@ -87,8 +118,9 @@ void add_plugin_ls_command(CLI::App& plugin, CliContext& ctx) {
     cmd->alias("list");
     // Shared with the action, which runs long after this function returns.
     auto options = std::make_shared<LsOptions>();
-    cmd->add_option("--format", options->format, "Output format: table or json")
-        ->check(CLI::IsMember({"table", "json"}))
+    cmd->add_option("--format", options->format,
+                    "Format output: 'table' (berth's columns), 'json' (berth's plugin objects), or a Go template "
+                    "with docker's fields ('table {{.Name}}\\t{{.Enabled}}')")
         ->capture_default_str();
     cmd->add_flag("-q,--quiet", options->quiet, "Only display plugin names");
     on_selected(*cmd, ctx, [&ctx, options] { return run_ls(ctx, *options); });

@@ -1,4 +1,7 @@
 #include <iostream>
+#include <optional>
+#include <memory>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -6,8 +9,10 @@
 #include "build_info.h"
 #include "commands/commands.h"
 #include "daemon_reply.h"
+#include "errors.h"
 #include "exit_codes.h"
 #include "field_block.h"
+#include "format_template.h"
 #include "json_text.h"
 
 // `berth version`: client facts, then what the daemon reports about itself,
@@ -69,6 +74,35 @@ void print_other_components(const nlohmann::json& version) {
     }
 }
 
+// The client half of docker's version template data ({{.Client.Version}}).
+nlohmann::json client_fields() {
+    return {{"Platform", {{"Name", "Berth"}}},
+            {"Version", std::string(kClientVersion)},
+            {"ApiVersion", std::string(kApiVersion)},
+            {"DefaultAPIVersion", std::string(kApiVersion)},
+            {"Os", std::string(kClientOs)},
+            {"Arch", std::string(kClientArch)},
+            {"Context", "default"}};
+}
+
+// `version --format`: {{.Client.X}} and {{.Server.X}} (the daemon's
+// /version reply). As docker does, the template still runs when the daemon
+// is unreachable, with Server empty, and the error follows it.
+int run_version_formatted(const CliContext& ctx, const std::string& format) {
+    const FormatTemplate tmpl(format);
+    nlohmann::json value = {{"Client", client_fields()}, {"Server", nullptr}};
+    std::optional<CliError> failure;
+    try {
+        value["Server"] = json_reply(ctx.client().request("GET", api_path("/version")));
+    } catch (const CliError& e) {
+        failure = e;
+    }
+    std::cout << tmpl.render(value) << '\n';
+    std::cout.flush();
+    if (failure) throw *failure;
+    return exit_code::kOk;
+}
+
 int run_version(const CliContext& ctx) {
     print_client();
     // The client half is useful on its own (e.g. in bug reports when the
@@ -87,7 +121,13 @@ int run_version(const CliContext& ctx) {
 
 void add_version_command(CLI::App& app, CliContext& ctx) {
     CLI::App* cmd = app.add_subcommand("version", "Show the Berth version information");
-    on_selected(*cmd, ctx, [&ctx] { return run_version(ctx); });
+    auto format = std::make_shared<std::string>();
+    cmd->add_option("-f,--format", *format,
+                    "Format output using a custom template: 'json' prints JSON, or a Go template such as "
+                    "'{{.Server.Version}}'");
+    on_selected(*cmd, ctx, [&ctx, format] {
+        return format->empty() ? run_version(ctx) : run_version_formatted(ctx, *format);
+    });
 }
 
 }  // namespace berth::cli
