@@ -1,5 +1,6 @@
 #include "api/container_routes.h"
 
+#include "api/filters.h"
 #include "api/image_errors.h"
 #include "containers/service/container_service.h"
 #include "containers/store/errors.h"
@@ -130,7 +131,17 @@ void add_container_routes(Router &r, ContainerService &svc) {
         });
     });
     r.add("POST", "/containers/prune", [&svc](Request &req) {
-        return with_container_errors([&] { return Response::json(200, svc.prune_json(req.query_value("filters"))); });
+        return with_container_errors([&] {
+            // Refused here with dockerd's texts; the service applies them.
+            const auto filters = Filters::parse(req.query_value("filters"), {"until", "label", "label!"});
+            std::optional<std::chrono::system_clock::time_point> until;
+            if (filters.has("until")) {
+                const auto &v = filters.values("until");
+                if (v.size() != 1) throw ApiError(400, "more than one until filter specified");
+                until = parse_until(v.front());
+            }
+            return Response::json(200, svc.prune_json(req.query_value("filters"), until));
+        });
     });
     r.add("POST", "/containers/{id}/exec", [&svc](Request &req) {
         return with_container_errors([&] {

@@ -3,6 +3,7 @@
 // Unknown keys are refused as dockerd does ("invalid filter 'x'").
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -32,6 +33,11 @@ public:
 private:
     std::map<std::string, std::vector<std::string>> values_;
 };
+
+// The cut-off of an "until" prune filter, as dockerd's timetypes reads it:
+// a Go duration before now ("24h", "1h30m", "10m"), RFC 3339, or unix
+// seconds. Throws ApiError 400 for anything else.
+std::chrono::system_clock::time_point parse_until(const std::string &value);
 
 // Labels {"k":"v"} as JSON text against "k" or "k=v" filter values.
 bool labels_match(const std::map<std::string, std::string> &labels, const std::string &filter);

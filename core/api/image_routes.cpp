@@ -94,15 +94,12 @@ Response prune_images(daemon::DaemonContext &ctx, Request &req) {
     auto &svc = image_service(ctx);
     const auto filters = Filters::parse(req.query_value("filters"), {"dangling", "label", "label!", "until"});
     const bool dangling_only = filters.boolean("dangling", true);
+    // "until" as dockerd reads it: a duration ("24h") or a timestamp.
     std::optional<int64_t> until;
     if (filters.has("until")) {
-        const auto &v = filters.values("until").front();
-        const auto ns = images::parse_rfc3339_ns(v);
-        try {
-            until = ns ? *ns / 1000000000 : std::stoll(v);
-        } catch (const std::exception &) {
-            throw ApiError(400, "invalid filter 'until=" + v + "'");
-        }
+        const auto &v = filters.values("until");
+        if (v.size() != 1) throw ApiError(400, "more than one until filter specified");
+        until = std::chrono::duration_cast<std::chrono::seconds>(parse_until(v.front()).time_since_epoch()).count();
     }
     auto layer_bytes = [&svc] {
         int64_t sum = 0;

@@ -142,31 +142,6 @@ Response list_networks(NetworkService &svc, Request &req) {
     return Response::json(200, out.dump());
 }
 
-// Go's time.ParseDuration subset the CLI sends ("24h", "10m", "1h30m") or a
-// timestamp (unix seconds or RFC 3339); returns the cut-off.
-std::chrono::system_clock::time_point parse_until(const std::string &v) {
-    const auto now = std::chrono::system_clock::now();
-    static const std::regex duration(R"(^((\d+(\.\d+)?)(h|m|s|ms))+$)");
-    if (std::regex_match(v, duration)) {
-        double seconds = 0;
-        static const std::regex part(R"((\d+(?:\.\d+)?)(ms|h|m|s))");
-        for (std::sregex_iterator it(v.begin(), v.end(), part), end; it != end; ++it) {
-            const double x = std::stod((*it)[1]);
-            const std::string unit = (*it)[2];
-            seconds += unit == "h" ? x * 3600 : unit == "m" ? x * 60 : unit == "s" ? x : x / 1000;
-        }
-        return now - std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(seconds));
-    }
-    if (const auto ns = images::parse_rfc3339_ns(v))
-        return std::chrono::system_clock::time_point(
-            std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(*ns)));
-    static const std::regex unix_ts(R"(^\d+(\.\d+)?$)");
-    if (std::regex_match(v, unix_ts))
-        return std::chrono::system_clock::time_point(
-            std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(std::stod(v))));
-    throw ApiError(400, "failed to parse value as time or duration: \"" + v + "\"");
-}
-
 Response prune_networks(NetworkService &svc, Request &req) {
     const auto f = Filters::parse(req.query_value("filters"), {"until", "label", "label!"});
     std::optional<std::chrono::system_clock::time_point> until;

@@ -1,6 +1,7 @@
 #include "api/system_routes.h"
 
 #include "api/api_version.h"
+#include "api/system_df_routes.h"
 #include "daemon/host_facts.h"
 #include "containers/service/container_service.h"
 #include "images/image_service.h"
@@ -196,6 +197,7 @@ void add_system_routes(Router &router, daemon::DaemonContext &ctx) {
     router.add("GET", "/info", [&ctx, facts](Request &) {
         return Response::json(200, info_json(ctx, *facts).dump());
     });
+    add_system_df_routes(router, ctx);
 }
 
 } // namespace berth::api

@@ -1,4 +1,4 @@
-// system_routes.h — /_ping, /version, /info.
+// system_routes.h — /_ping, /version, /info, and /system/df (system_df_routes.h).
 #pragma once
 
 #include "api/router.h"

@@ -116,7 +116,9 @@ public:
     std::string top_json(const std::string &ref, const std::string &ps_args);
     std::string stats_json(const std::string &ref, const std::string &previous_json);
     std::string changes_json(const std::string &ref);
-    std::string prune_json(const std::string &filters_json);
+    // Stopped containers matching label/label! in filters_json, and created
+    // before `until` when given (the API layer parses dockerd's forms of it).
+    std::string prune_json(const std::string &filters_json, std::optional<TimePoint> until = std::nullopt);
 
     // Whether ref's container has a tty (the attach framing depends on it),
     // and its full ID. Throws NotFound.

@@ -400,7 +400,7 @@ std::string ContainerService::changes_json(const std::string &ref) {
     return images_->layers().driver().changes_json(c.rw_layer, diff_parent_of(*images_, c));
 }
 
-std::string ContainerService::prune_json(const std::string &filters_json) {
+std::string ContainerService::prune_json(const std::string &filters_json, std::optional<TimePoint> until) {
     const auto filters = parse_filters(filters_json);
     for (const auto &[k, v] : filters)
         if (k != "until" && k != "label" && k != "label!") throw InvalidArgument("invalid filter '" + k + "'");
@@ -408,6 +408,7 @@ std::string ContainerService::prune_json(const std::string &filters_json) {
     int64_t reclaimed = 0;
     for (const auto &c : store_->list()) {
         if (c.state.running || c.state.restarting || c.state.removal_in_progress) continue;
+        if (until && c.created >= *until) continue;
         const auto labels = c.labels();
         bool keep = false;
         if (auto it = filters.find("label"); it != filters.end())
