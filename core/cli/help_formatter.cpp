@@ -9,11 +9,13 @@ std::string HelpFormatter::make_help(const CLI::App* app, std::string name, CLI:
     if (mode == CLI::AppFormatMode::Sub) return CLI::Formatter::make_help(app, std::move(name), mode);
     std::string usage = make_usage(app, std::move(name));
     if (usage.rfind("Usage: ", 0) == 0) usage.insert(6, " ");  // docker's two spaces
+    // CLI11 starts each list with blank lines of its own; docker has one.
+    std::string lists = make_positionals(app) + make_groups(app, mode) + make_subcommands(app, mode);
+    lists.erase(0, lists.find_first_not_of('\n'));
     std::ostringstream out;
     out << '\n' << usage << '\n';
     if (!app->get_description().empty()) out << app->get_description() << "\n\n";
-    out << make_positionals(app) << make_groups(app, mode) << make_subcommands(app, mode) << '\n'
-        << make_footer(app);
+    out << lists << '\n' << make_footer(app);
     return out.str();
 }
 

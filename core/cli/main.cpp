@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "build_info.h"
+#include "cli_app.h"
 #include "cli_context.h"
 #include "commands/commands.h"
 #include "errors.h"
@@ -19,18 +19,9 @@ namespace {
 
 using namespace berth::cli;
 
+// The command tree lives in cli_app.cpp so tests can build the same one.
 void add_commands(CLI::App& app, CliContext& ctx) {
-    add_version_command(app, ctx);
-    add_info_command(app, ctx);
-    add_plugin_command(app, ctx);
-    add_image_command(app, ctx);
-    add_image_shortcuts(app, ctx);
-    add_container_command(app, ctx);
-    add_container_shortcuts(app, ctx);
-    add_volume_command(app, ctx);
-    add_network_command(app, ctx);
-    add_login_command(app, ctx);
-    add_logout_command(app, ctx);
+    build_cli(app, ctx);
 }
 
 int run_action(const CliContext& ctx) {
@@ -53,13 +44,7 @@ int run_action(const CliContext& ctx) {
 
 int main(int argc, char** argv) {
     CLI::App app("Berth: a Docker-compatible container engine", "berth");
-    app.set_version_flag("-v,--version", "Berth version " + std::string(kClientVersion));
-    // Let global options such as -H also follow the command name; set before
-    // adding subcommands, which copy it from their parent.
-    app.fallthrough();
-
     CliContext ctx;
-    add_global_options(app, ctx.global);
     add_commands(app, ctx);
 
     try {
