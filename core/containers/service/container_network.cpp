@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 namespace berth::containers {
@@ -37,6 +39,27 @@ void overwrite_in_place(const std::string &path, const std::string &text) {
         off += static_cast<size_t>(n);
     }
     ::close(fd);
+}
+
+std::string read_text(const std::string &path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Docker regenerates resolv.conf when a container's sandbox gains an
+// endpoint that needs the embedded resolver: a container started on the
+// default bridge and then connected to a user-defined network asks
+// 127.0.0.11 from then on, so names on that network resolve. Only a file
+// still as Berth wrote it is replaced (Docker leaves one the user edited);
+// `in` describes the container with embedded_dns unset.
+void switch_resolv_conf_to_embedded_dns(const std::string &path, EtcFilesInput in) {
+    in.host_resolv = read_text(in.host_resolv_path);
+    in.embedded_dns = false;
+    if (read_text(path) != resolv_conf_text(in)) return; // already internal, edited, or the host file changed
+    in.embedded_dns = true;
+    overwrite_in_place(path, resolv_conf_text(in));
 }
 
 } // namespace
@@ -153,6 +176,17 @@ void ContainerService::connect_network(const std::string &network, const std::st
     endpoints[network] = ep.is_object() ? ep : json::object();
     c.endpoints_config_json = endpoints.dump();
     store_->save(c);
+    try {
+        if (!c.resolv_conf_path.empty() && net_->uses_embedded_dns(network_spec(c))) {
+            EtcFilesInput in = etc_input_for(c);
+            in.dns = value_or<std::vector<std::string>>(hc, "Dns", cfg_.dns);
+            in.dns_search = value_or<std::vector<std::string>>(hc, "DnsSearch", cfg_.dns_search);
+            in.dns_options = value_or<std::vector<std::string>>(hc, "DnsOptions", cfg_.dns_opts);
+            switch_resolv_conf_to_embedded_dns(c.resolv_conf_path, in);
+        }
+    } catch (const std::exception &e) {
+        spdlog::warn("container {}: /etc/resolv.conf: {}", c.id.substr(0, 12), e.what());
+    }
     if (running && !c.hosts_path.empty()) {
         try {
             refresh_hosts(c);
