@@ -544,16 +544,17 @@ def _():
     n = client.networks.create(name)
     a = client.containers.run("busybox", ["sleep", "300"], name=name + "-a", network=name, detach=True)
     late = client.containers.run("busybox", ["sleep", "300"], name=name + "-late", detach=True)
+    # dockerd starts the embedded DNS for a container when it joins its
+    # first user network, connect included (resolv.conf -> 127.0.0.11).
     n.connect(late)
     res = late.exec_run(["ping", "-c1", "-W2", name + "-a"])
+    resolv = late.exec_run(["cat", "/etc/resolv.conf"]).output.decode()
     for x in (a, late):
         x.remove(force=True)
     n.remove()
-    # dockerd starts the embedded DNS for a container when it joins its
-    # first user network, connect included (resolv.conf -> 127.0.0.11).
-    if res.exit_code != 0:
-        raise Skip("known bug: a container started on the default bridge cannot resolve names after "
-                   "network connect (%r)" % res.output)
+    eq(0, res.exit_code, "ping by name after network connect (%r)" % res.output)
+    if "nameserver 127.0.0.11" not in resolv:
+        raise AssertionError("resolv.conf after network connect: %r" % resolv)
 
 
 @check("networks: prune", "unused network deleted")
