@@ -112,6 +112,7 @@ Response get_archive(const ContainerFsProvider &provider, Request &req) {
     // by path once the head has gone out.
     auto src = std::make_shared<ArchiveSource>(resolve_source(root.get(), path, req.params["id"]));
     const auto header = fsa::path_stat_header(src->stat);
+    if (fs->publish_event) fs->publish_event("archive-path", {{"path", path}});
     const config::IdMap ids = fs->id_map;
     Response r = tar_stream(
         std::move(fs),
@@ -163,6 +164,7 @@ Response extract_archive(const ContainerFsProvider &provider, Request &req) {
         throw ApiError(400, e.what());
     }
     if (auto e = body.finish(); !e.empty()) throw ApiError(400, "reading the archive: " + e);
+    if (fs->publish_event) fs->publish_event("extract-to-dir", {{"path", path}});
     return Response::empty(200);
 }
 
@@ -206,6 +208,7 @@ Response export_rootfs(const ContainerFsProvider &provider, Request &req) {
     auto root = std::make_shared<fsa::UniqueFd>(fsa::open_root(fs->rootfs));
     const std::string what = "export of " + fs->id;
     const config::IdMap ids = fs->id_map;
+    if (fs->publish_event) fs->publish_event("export", {});
     return tar_stream(
         std::move(fs),
         [root, ids](const fsa::TarSink &sink) {
@@ -289,6 +292,10 @@ Response commit(images::ImageService &images, const ContainerFsProvider &provide
         PauseGuard guard(*fs, pause);
         id = images::commit_image(images, options);
     }
+    if (fs->publish_event)
+        fs->publish_event("commit", {{"comment", options.comment},
+                                     {"imageID", id},
+                                     {"imageRef", options.tag ? options.tag->familiar_string() : std::string()}});
     return Response::json(201, nlohmann::json{{"Id", id}}.dump());
 }
 

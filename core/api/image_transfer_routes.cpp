@@ -9,6 +9,7 @@
 #include "api/progress_stream.h"
 #include "daemon/daemon_context.h"
 #include "distribution/puller.h"
+#include "events/event_log.h"
 #include "distribution/pusher.h"
 #include "images/archive/archive.h"
 #include "images/decompress.h"
@@ -94,7 +95,10 @@ Response pull_image(daemon::DaemonContext &ctx, Request &req) {
     } catch (const registry::RegistryError &e) {
         throw_pull_error(e, ref);
     }
-    return progress_response([&ctx, plan](JsonProgressStream &progress) { ctx.puller->run(*plan, progress); });
+    return progress_response([&ctx, plan, ref](JsonProgressStream &progress) {
+        ctx.puller->run(*plan, progress);
+        ctx.events->log("image", "pull", ref.familiar_string(), {{"name", ref.familiar_name()}});
+    });
 }
 
 // import: fromSrc=- with the rootfs tar (plain or compressed) as the body.
@@ -153,8 +157,9 @@ Response push_image(daemon::DaemonContext &ctx, Request &req) {
     if (!local.name_only() && !svc.references().get(local))
         throw ApiError(404, "tag does not exist: " + local.familiar_string());
     options.credentials = request_credentials(req);
-    return progress_response([&ctx, &svc, options](JsonProgressStream &progress) {
+    return progress_response([&ctx, &svc, options, local](JsonProgressStream &progress) {
         distribution::push_image(svc, *ctx.registry_access, *ctx.blob_sources, options, progress);
+        ctx.events->log("image", "push", local.familiar_string(), {{"name", local.familiar_name()}});
     });
 }
 
@@ -228,6 +233,17 @@ void check_save_names(images::ImageService &svc, const std::vector<std::string> 
     }
 }
 
+// moby logs save and load under the image ID, named by it too.
+void publish_image_event(daemon::DaemonContext &ctx, images::ImageService &svc, const std::string &action,
+                         const std::string &name) {
+    try {
+        const std::string id = svc.resolve(name).id;
+        ctx.events->log("image", action, id, {{"name", id}});
+    } catch (const std::exception &) {
+        // A bare repository name saves all its tags; they are named alone.
+    }
+}
+
 Response save(daemon::DaemonContext &ctx, std::vector<std::string> names) {
     auto &svc = image_service(ctx);
     if (names.empty()) throw ApiError(400, "no image names given to save");
@@ -235,11 +251,12 @@ Response save(daemon::DaemonContext &ctx, std::vector<std::string> names) {
     Response r;
     r.status = 200;
     r.content_type = "application/x-tar";
-    r.stream = [&svc, names](ResponseStream &out) {
+    r.stream = [&ctx, &svc, names](ResponseStream &out) {
         try {
             images::archive::save_images(svc, names, [&out](const char *data, size_t len) {
                 if (!out.write(std::string_view(data, len))) throw ClientGone();
             });
+            for (const auto &name : names) publish_image_event(ctx, svc, "save", name);
         } catch (const ClientGone &) {
             spdlog::info("save: client went away");
         } catch (const std::exception &e) {
@@ -256,8 +273,9 @@ Response load(daemon::DaemonContext &ctx, Request &req) {
     if (!req.body_reader) throw ApiError(400, "load needs the image archive as the request body");
     const bool quiet = req.query_bool("quiet");
     auto reader = req.body_reader;
-    return progress_response([&svc, reader, quiet](JsonProgressStream &progress) {
-        images::archive::load_images(svc, reader, progress, quiet);
+    return progress_response([&ctx, &svc, reader, quiet](JsonProgressStream &progress) {
+        const auto result = images::archive::load_images(svc, reader, progress, quiet);
+        for (const auto &name : result.loaded) publish_image_event(ctx, svc, "load", name);
     });
 }
 

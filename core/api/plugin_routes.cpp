@@ -1,5 +1,7 @@
 #include "api/plugin_routes.h"
 
+#include "events/event_log.h"
+
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
@@ -83,11 +85,16 @@ bool passes_filters(const json &filters, const plugins::PluginRecord &r) {
     return false;
 }
 
-Response swap_reply(const plugins::SwapResult &res, daemon::DaemonContext &ctx) {
+// action: the plugin event published on success ("upgrade" or "reload",
+// berth's own actions: dockerd's install/enable/disable/remove have no
+// counterpart in berth's in-process plugins).
+Response swap_reply(const plugins::SwapResult &res, daemon::DaemonContext &ctx, const std::string &name,
+                    const std::string &action) {
     if (!res.ok) throw ApiError(res.not_found ? 404 : 500, res.message);
     std::string version;
     for (const auto &r : ctx.plugins->list())
         if (r.generation == res.generation) version = r.version;
+    ctx.events->log("plugin", action, name, {{"name", name}, {"version", version}});
     return Response::json(200, json{{"Generation", res.generation},
                                     {"HandedOver", res.handed_over},
                                     {"Version", version}}.dump());
@@ -115,11 +122,11 @@ void add_plugin_routes(Router &router, daemon::DaemonContext &ctx) {
         const std::string file = body["File"].get<std::string>();
         if (file.empty() || file[0] != '/') throw ApiError(400, "File must be an absolute path: " + file);
         if (!std::filesystem::exists(file)) throw ApiError(400, "no such file: " + file);
-        return swap_reply(ctx.plugins->swap(req.params["name"], file), ctx);
+        return swap_reply(ctx.plugins->swap(req.params["name"], file), ctx, req.params["name"], "upgrade");
     });
 
     router.add("POST", "/berth/plugins/{name}/reload", [&ctx](Request &req) {
-        return swap_reply(ctx.plugins->reload(req.params["name"]), ctx);
+        return swap_reply(ctx.plugins->reload(req.params["name"]), ctx, req.params["name"], "reload");
     });
 }
 

@@ -6,6 +6,7 @@
 #include "api/container_fs_routes.h"
 #include "api/build_routes.h"
 #include "api/container_routes.h"
+#include "api/event_routes.h"
 #include "api/image_routes.h"
 #include "api/volume_routes.h"
 #include "api/network_routes.h"
@@ -18,6 +19,7 @@
 #include "distribution/blob_sources.h"
 #include "distribution/puller.h"
 #include "distribution/registry_access.h"
+#include "events/event_log.h"
 #include "images/image_service.h"
 #include "images/plugin_layer_driver.h"
 #include "network/container_networking.h"
@@ -99,6 +101,9 @@ void start_images(DaemonContext &ctx) {
         hooks.layers_in_use = [&ctx] {
             return ctx.containers ? ctx.containers->layers_in_use() : std::set<std::string>{};
         };
+        hooks.event = [&ctx](const std::string &action, const std::string &image_id, const std::string &name) {
+            ctx.events->log("image", action, image_id, {{"name", name}});
+        };
         ctx.images = std::make_unique<images::ImageService>(config.data_root, driver, std::move(hooks));
         const auto &rec = ctx.images->recovery();
         if (!rec.storage_layers_removed.empty() || !rec.records_removed.empty())
@@ -145,6 +150,7 @@ void start_networks(DaemonContext &ctx) {
         return std::make_shared<network::PluginNetworkDriver>(slot, *executor);
     };
     ctx.networks = std::make_unique<network::NetworkService>(nc, drivers);
+    ctx.networks->set_events(ctx.events.get());
     for (const auto &e : ctx.networks->load_errors()) spdlog::warn("network: {}", e);
     const auto upstreams = config.dns.empty() ? network::host_nameservers() : config.dns;
     try {
@@ -198,7 +204,8 @@ void start_containers(DaemonContext &ctx) {
 
 } // namespace
 
-DaemonContext::DaemonContext() = default;
+// The event log exists from the start, so no emitter needs a null check.
+DaemonContext::DaemonContext() : events(std::make_unique<events::EventLog>()) {}
 DaemonContext::~DaemonContext() = default;
 
 namespace {
@@ -278,12 +285,14 @@ int run(const config::DaemonConfig &given) {
 
     start_images(ctx);
     ctx.volumes = std::make_unique<volumes::VolumeService>(config.data_root);
+    ctx.volumes->set_events(ctx.events.get());
     if (id_map.enabled()) ctx.volumes->set_root_identity(id_map.root_uid(), id_map.root_gid());
     start_networks(ctx);
     start_containers(ctx);
     container_events->store(ctx.containers.get());
     if (ctx.containers) {
         ctx.containers->set_networking(ctx.container_networking.get());
+        ctx.containers->set_events(ctx.events.get());
         auto *svc = ctx.containers.get();
         ctx.network_hooks.connect = [svc](const std::string &net, const std::string &ref, const std::string &cfg) {
             svc->connect_network(net, ref, cfg);
@@ -298,6 +307,7 @@ int run(const config::DaemonConfig &given) {
     api::Router router;
     api::add_system_routes(router, ctx);
     api::add_plugin_routes(router, ctx);
+    api::add_event_routes(router, *ctx.events);
     api::add_image_routes(router, ctx);
     api::add_volume_routes(router, *ctx.volumes);
     api::add_network_routes(router, *ctx.networks, ctx.network_hooks);
@@ -323,6 +333,7 @@ int run(const config::DaemonConfig &given) {
 
     const int sig = wait_for_termination();
     spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    ctx.events->close(); // ends the /events streams, which would otherwise hold server.stop() up
     server.stop();
     container_events->store(nullptr);
     ctx.containers.reset(); // containers keep running: their shims outlive us

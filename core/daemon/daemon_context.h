@@ -14,6 +14,9 @@
 #include <memory>
 #include <string>
 
+namespace berth::events {
+class EventLog;
+}
 namespace berth::images {
 class ImageService;
 }
@@ -45,6 +48,9 @@ struct DaemonContext {
     config::IdMap id_map;        // userns-remap; disabled by default
     std::string engine_id; // stable across restarts, stored in the data root
     std::chrono::system_clock::time_point started;
+    // Declared before the services so it is destroyed after them: they
+    // publish to it. Never null (made by the constructor).
+    std::unique_ptr<events::EventLog> events;
     std::unique_ptr<plugins::PluginRegistry> plugins;
     std::unique_ptr<plugins::CallExecutor> executor;
     storage::Selection storage; // the storage driver in use and why the others are not

@@ -136,7 +136,10 @@ Endpoint ContainerNetworking::join_one(const Join &join, const std::string &netn
                                        const PortPlan *ports) {
     const Network &n = join.network;
     Endpoint e = networks_.add_endpoint(n.id, join.request);
-    if (n.builtin_driver()) return e; // host and none: nothing to plumb
+    if (n.builtin_driver()) { // host and none: nothing to plumb
+        networks_.publish_event(n, "connect", {{"container", e.container_id}});
+        return e;
+    }
     auto driver = networks_.driver_for(n);
     if (!driver) {
         networks_.remove_endpoint(e.id);
@@ -197,6 +200,7 @@ Endpoint ContainerNetworking::join_one(const Join &join, const std::string &netn
         leave_one(e);
         throw;
     }
+    networks_.publish_event(n, "connect", {{"container", e.container_id}});
     return e;
 }
 
@@ -222,6 +226,7 @@ void ContainerNetworking::leave_one(const Endpoint &e) {
     }
     try {
         networks_.remove_endpoint(e.id);
+        if (n) networks_.publish_event(*n, "disconnect", {{"container", e.container_id}});
     } catch (const std::exception &err) {
         spdlog::error("network: removing endpoint {}: {}", e.id.substr(0, 12), err.what());
     }

@@ -346,6 +346,7 @@ Network NetworkService::create(const CreateRequest &req) {
         if (e.code() == BERTH_E_EXISTS) throw Conflict(driver_message(e));
         throw InternalError("driver " + driver + " could not create network " + req.name + ": " + driver_message(e));
     }
+    publish_event(n, "create");
     return n;
 }
 
@@ -405,6 +406,7 @@ void NetworkService::delete_network_locked(const std::string &id) {
     }
     store_.remove_network(n.id);
     networks_.erase(n.id);
+    publish_event(n, "destroy");
 }
 
 std::vector<std::string> NetworkService::prune(const std::function<bool(const Network &)> &select) {

@@ -27,6 +27,10 @@
 #include <string>
 #include <vector>
 
+namespace berth::events {
+class EventLog;
+}
+
 namespace berth::network {
 
 struct NetworkServiceConfig {
@@ -116,6 +120,13 @@ public:
     // The driver's create_network config for n (exposed for tests/adoption).
     static std::string driver_config_json(const Network &n);
 
+    // Where network events go (events/event_log.h); null: nowhere.
+    void set_events(events::EventLog *log) { events_ = log; }
+    // A network event as moby logs it: the network's name and type, plus
+    // extra (connect/disconnect: "container"). Defined in network_events.cpp.
+    void publish_event(const Network &n, const std::string &action,
+                       std::map<std::string, std::string> extra = {}) const;
+
 private:
     struct NetState {
         Network network;
@@ -144,6 +155,7 @@ private:
     std::map<std::string, NetState> networks_;    // by id
     std::map<std::string, Endpoint> endpoints_;   // by id
     std::vector<std::string> load_errors_;
+    events::EventLog *events_ = nullptr;
 };
 
 // "02:42:ac:11:00:02" for 172.17.0.2: Docker's MAC derived from the address.

@@ -13,6 +13,7 @@ set(BERTH_NETWORK_SOURCES
   network/record_store.cpp
   network/driver_client.cpp
   network/network_service.cpp
+  network/network_events.cpp
   network/port_plan.cpp
   network/name_resolution.cpp
   network/network_settings.cpp

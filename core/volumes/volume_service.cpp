@@ -1,5 +1,6 @@
 #include "volumes/volume_service.h"
 
+#include "events/event_log.h"
 #include "images/random_id.h"
 #include "volumes/disk_usage.h"
 #include "volumes/errors.h"
@@ -172,6 +173,7 @@ Volume VolumeService::ensure(const std::string &requested, const std::string &dr
     if (auto it = volumes_.find(name); it != volumes_.end()) return it->second.volume;
     auto v = make_volume_locked(name, driver, std::move(labels), std::move(options));
     if (created) *created = true;
+    if (events_) events_->log("volume", "create", name, {{"driver", driver}});
     return v;
 }
 
@@ -353,8 +355,10 @@ void VolumeService::delete_locked(const std::string &name) {
         unmount_volume(e.volume.mountpoint);
         e.mounted = false;
     }
+    const std::string driver = e.volume.driver;
     delete_tree(root_ / name);
     volumes_.erase(name);
+    if (events_) events_->log("volume", "destroy", name, {{"driver", driver}});
 }
 
 PruneReport VolumeService::prune(const std::function<bool(const Volume &)> &select) {

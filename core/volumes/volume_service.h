@@ -26,6 +26,10 @@
 #include <string>
 #include <vector>
 
+namespace berth::events {
+class EventLog;
+}
+
 namespace berth::volumes {
 
 struct PruneReport {
@@ -109,6 +113,10 @@ public:
     // Bytes in the volume's _data (for `docker system df`'s UsageData).
     int64_t size(const std::string &name) const;
 
+    // Where create/destroy events go (events/event_log.h); null: nowhere.
+    // Mount and unmount are the container service's (it knows the mount point).
+    void set_events(events::EventLog *log) { events_ = log; }
+
 private:
     struct Entry {
         Volume volume;
@@ -132,6 +140,7 @@ private:
     mutable std::mutex mu_;
     std::map<std::string, Entry> volumes_;
     std::vector<std::string> load_errors_;
+    events::EventLog *events_ = nullptr;
 };
 
 } // namespace berth::volumes

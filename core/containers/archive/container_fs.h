@@ -7,6 +7,7 @@
 #include "config/id_map.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -32,6 +33,9 @@ struct ContainerFs {
     // Freeze/thaw for commit --pause (no-ops when not running).
     std::function<void()> pause;
     std::function<void()> resume;
+    // Publishes a container event (export, archive-path, extract-to-dir,
+    // commit) with the container's attributes; unset: no events.
+    std::function<void(const std::string &action, std::map<std::string, std::string> attributes)> publish_event;
 };
 
 // Resolves a name or ID prefix (Docker's rules) and mounts the rootfs.

@@ -4,6 +4,7 @@
 // are kept for inspect, as dockerd keeps them.
 #include "containers/service/container_service.h"
 
+#include "containers/service/container_events.h"
 #include "containers/service/service_internal.h"
 
 #include <spdlog/spdlog.h>
@@ -129,6 +130,7 @@ void ContainerService::run_health_checks(const std::string &id, uint64_t seq) {
         if (!cur || !cur->state.running || !cur->state.health) return;
         Container c2 = *cur;
         auto &hs = *c2.state.health;
+        const std::string previous_status = hs.status;
         const bool in_start = std::chrono::steady_clock::now() - started < start_period;
         if (code == 0) {
             hs.status = "healthy";
@@ -138,6 +140,7 @@ void ContainerService::run_health_checks(const std::string &id, uint64_t seq) {
             if (hs.failing_streak >= retries) hs.status = "unhealthy";
         }
         store_->save(c2);
+        if (hs.status != previous_status) publish_container_event(events_, c2, "health_status: " + hs.status);
         std::lock_guard lock(mu_);
         l->health_log.push_back(entry);
         while (l->health_log.size() > kMaxLog) l->health_log.pop_front();

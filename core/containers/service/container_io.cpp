@@ -2,6 +2,7 @@
 // and exec instances.
 #include "containers/service/container_service.h"
 
+#include "containers/service/container_events.h"
 #include "containers/service/service_internal.h"
 #include "containers/spec/spec_errors.h"
 #include "containers/spec/user_resolution.h"
@@ -30,6 +31,17 @@ void close_all(const ExecStdio &s) {
 
 std::string env_key(const std::string &e) { return e.substr(0, e.find('=')); }
 
+// The command in exec events' actions ("exec_start: sh -c ls"), as moby
+// joins the exec's entrypoint and arguments.
+std::string exec_command_line(const json &config) {
+    std::string line;
+    for (const auto &arg : config.value("Cmd", json::array())) {
+        if (!line.empty()) line += ' ';
+        line += arg.is_string() ? arg.get<std::string>() : arg.dump();
+    }
+    return line;
+}
+
 } // namespace
 
 std::pair<std::string, bool> ContainerService::attach_target(const std::string &ref) {
@@ -51,6 +63,7 @@ void ContainerService::attach(const std::string &id, const AttachRequest &reques
     copy.fds.stdout_fd = dup_or_none(request.fds.stdout_fd);
     copy.fds.stderr_fd = dup_or_none(request.fds.stderr_fd);
     std::lock_guard op(l->op);
+    if (auto c = store_->get(id)) publish_container_event(events_, *c, "attach");
     if (l->has_task) {
         try {
             exec_->attach(id, "", copy.fds);
@@ -74,6 +87,7 @@ void ContainerService::resize(const std::string &ref, unsigned rows, unsigned co
     } catch (const ExecError &e) {
         throw InternalError(std::string("resize: ") + e.what());
     }
+    publish_container_event(events_, c, "resize", {{"height", std::to_string(rows)}, {"width", std::to_string(cols)}});
 }
 
 void ContainerService::close_stdin(const std::string &id) {
@@ -140,8 +154,11 @@ std::string ContainerService::exec_create(const std::string &ref, const std::str
     e->id = generate_container_id();
     e->container_id = c.id;
     e->config = j;
-    std::lock_guard lock(mu_);
-    execs_[e->id] = e;
+    {
+        std::lock_guard lock(mu_);
+        execs_[e->id] = e;
+    }
+    publish_container_event(events_, c, "exec_create: " + exec_command_line(j), {{"execID", e->id}});
     return e->id;
 }
 
@@ -244,6 +261,7 @@ void ContainerService::exec_start(const std::string &exec_id, const ExecStdio &f
         if (!e->finished) e->running = true;
         e->pid = pid;
     }
+    publish_container_event(events_, c, "exec_start: " + exec_command_line(cfg), {{"execID", exec_id}});
 }
 
 void ContainerService::exec_wait(const std::string &exec_id, const std::function<bool()> &cancelled) {

@@ -2,6 +2,7 @@
 // waits and live restore.
 #include "containers/service/container_service.h"
 
+#include "containers/service/container_events.h"
 #include "containers/service/service_internal.h"
 #include "containers/service/signals.h"
 #include "containers/spec/build_spec.h"
@@ -198,6 +199,7 @@ void ContainerService::start_locked(Container &c, Live &l) {
             if (!volumes_.acquire) throw InternalError("volumes are not available in this daemon");
             volume_paths[m.name] = volumes_.acquire(m.name, c.id);
             l.acquired_volumes.push_back(m.name);
+            publish_volume_use(events_, c, m.name, true);
             m.source = volume_paths[m.name];
         }
         const auto binds =
@@ -299,6 +301,7 @@ void ContainerService::start_locked(Container &c, Live &l) {
             slot = std::thread([this, id, seq] { run_health_checks(id, seq); });
         }
         spdlog::info("container {} started (pid {})", c.id.substr(0, 12), pid);
+        publish_container_event(events_, c, "start");
     } catch (const std::exception &e) {
         std::string msg = e.what();
         const bool from_runtime = dynamic_cast<const ExecError *>(&e) != nullptr;
@@ -356,6 +359,7 @@ void ContainerService::cleanup_runtime(Container &c, Live &l, std::thread *task_
     for (const auto &v : l.acquired_volumes) {
         try {
             volumes_.release(v, c.id);
+            publish_volume_use(events_, c, v, false);
         } catch (const std::exception &e) {
             spdlog::warn("release volume {}: {}", v, e.what());
         }
@@ -386,13 +390,19 @@ void ContainerService::on_driver_event(const std::string &kind, const std::strin
     const std::string exec_id = value_or<std::string>(j, "exec_id", "");
     const int code = value_or<int>(j, "exit_code", 0);
     if (!exec_id.empty()) {
-        std::lock_guard lock(mu_);
-        if (auto it = execs_.find(exec_id); it != execs_.end()) {
-            it->second->running = false;
-            it->second->finished = true;
-            it->second->exit_code = code;
-            it->second->pid = 0;
+        std::string container_id;
+        {
+            std::lock_guard lock(mu_);
+            if (auto it = execs_.find(exec_id); it != execs_.end()) {
+                it->second->running = false;
+                it->second->finished = true;
+                it->second->exit_code = code;
+                it->second->pid = 0;
+                container_id = it->second->container_id;
+            }
         }
+        if (auto c = container_id.empty() ? std::nullopt : store_->get(container_id))
+            publish_container_event(events_, *c, "exec_die", {{"execID", exec_id}, {"exitCode", std::to_string(code)}});
         changed_.notify_all();
         return;
     }
@@ -482,6 +492,12 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
             ++l->policy_restarts;
         }
     }
+    // Published before waiters are told: `docker run` on API < 1.30 waits
+    // for "die" on /events, and the stop that caused it must follow it.
+    if (oom_killed) publish_container_event(events_, c, "oom");
+    publish_container_event(events_, c, "die",
+                            {{"exitCode", std::to_string(exit_code)},
+                             {"execDuration", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(ran).count())}});
     changed_.notify_all();
     spdlog::info("container {} exited with {}{}", id.substr(0, 12), exit_code, oom_killed ? " (OOM killed)" : "");
     if (restart) {
@@ -572,19 +588,24 @@ void ContainerService::stop(const std::string &ref, std::optional<int> timeout, 
     }
     try {
         exec_->kill(c.id, "", sig, false);
+        publish_container_event(events_, c, "kill", {{"signal", std::to_string(sig)}});
     } catch (const ExecError &e) {
         spdlog::debug("stop {}: {}", c.id.substr(0, 12), e.what());
     }
-    if (wait_for_exit(c.id, seq, secs < 0 ? std::chrono::milliseconds(-1) : std::chrono::milliseconds(secs * 1000LL)))
+    if (wait_for_exit(c.id, seq, secs < 0 ? std::chrono::milliseconds(-1) : std::chrono::milliseconds(secs * 1000LL))) {
+        publish_container_event(events_, c, "stop");
         return;
+    }
     spdlog::info("container {} did not exit within {} s of signal {}: killing it", c.id.substr(0, 12), secs, sig);
     try {
         exec_->kill(c.id, "", SIGKILL, true);
+        publish_container_event(events_, c, "kill", {{"signal", std::to_string(SIGKILL)}});
     } catch (const ExecError &e) {
         spdlog::debug("stop {}: kill: {}", c.id.substr(0, 12), e.what());
     }
     if (!wait_for_exit(c.id, seq, 30s))
         throw InternalError("cannot stop container: " + c.id + ": tried to kill container, but did not receive an exit event");
+    publish_container_event(events_, c, "stop");
 }
 
 void ContainerService::kill(const std::string &ref, const std::string &signal) {
@@ -613,6 +634,7 @@ void ContainerService::kill(const std::string &ref, const std::string &signal) {
     } catch (const ExecError &e) {
         throw InternalError("Cannot kill container: " + c.id + ": " + e.what());
     }
+    publish_container_event(events_, c, "kill", {{"signal", std::to_string(sig)}});
     // dockerd's Kill waits for a SIGKILLed container to be gone, so a
     // following `docker rm` finds it stopped.
     if (sig == SIGKILL) (void)wait_for_exit(c.id, seq, 10s);
@@ -625,6 +647,7 @@ void ContainerService::restart(const std::string &ref, std::optional<int> timeou
     } catch (const AlreadyInState &) {
     }
     start(c.id);
+    publish_container_event(events_, c, "restart");
 }
 
 void ContainerService::pause(const std::string &ref) {
@@ -642,6 +665,7 @@ void ContainerService::pause(const std::string &ref) {
     }
     c.set_paused();
     store_->save(c);
+    publish_container_event(events_, c, "pause");
 }
 
 void ContainerService::unpause(const std::string &ref) {
@@ -657,6 +681,7 @@ void ContainerService::unpause(const std::string &ref) {
     }
     c.set_unpaused();
     store_->save(c);
+    publish_container_event(events_, c, "unpause");
 }
 
 WaitTicket ContainerService::wait_begin(const std::string &ref, const std::string &condition) {

@@ -32,6 +32,10 @@
 #include <thread>
 #include <vector>
 
+namespace berth::events {
+class EventLog;
+}
+
 namespace berth::network {
 class ContainerNetworking;
 struct ContainerNetworkSpec;
@@ -164,6 +168,8 @@ public:
     // Networking (container_network.cpp). Null: every container behaves as
     // --network none would (no endpoints), which unit tests rely on.
     void set_networking(network::ContainerNetworking *networking);
+    // Where lifecycle events are published (events/event_log.h); null: nowhere.
+    void set_events(events::EventLog *log) { events_ = log; }
     // POST /networks/{id}/connect and /disconnect for this container.
     void connect_network(const std::string &network, const std::string &ref, const std::string &endpoint_config_json);
     void disconnect_network(const std::string &network, const std::string &ref, bool force);
@@ -220,6 +226,7 @@ private:
     std::shared_ptr<LogClient> logs_;
     VolumeAccess volumes_;
     network::ContainerNetworking *net_ = nullptr; // see set_networking
+    events::EventLog *events_ = nullptr;          // see set_events
     std::unique_ptr<ContainerStore> store_;
 
     mutable std::mutex mu_; // lives_, execs_, the Live fields not under op

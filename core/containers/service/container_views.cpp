@@ -4,6 +4,7 @@
 #include "containers/service/container_service.h"
 
 #include "containers/service/init_layer.h"
+#include "containers/service/container_events.h"
 #include "containers/service/service_internal.h"
 #include "containers/store/ps_filter.h"
 #include "images/layer_driver.h"
@@ -358,6 +359,7 @@ std::string ContainerService::top_json(const std::string &ref, const std::string
         }
         if (pids.count(pid)) procs.push_back(fields);
     }
+    publish_container_event(events_, c, "top");
     return json{{"Titles", titles}, {"Processes", procs}}.dump();
 }
 
@@ -477,6 +479,9 @@ ContainerFsProvider ContainerService::fs_provider() {
         };
         fsh->resume = [this, id, running] {
             if (running) exec_->resume(id);
+        };
+        fsh->publish_event = [this, id](const std::string &action, std::map<std::string, std::string> attributes) {
+            if (auto cur = store_->get(id)) publish_container_event(events_, *cur, action, std::move(attributes));
         };
         return fsh;
     };

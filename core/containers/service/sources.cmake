@@ -3,6 +3,7 @@
 # plugins. Paths relative to core/.
 set(BERTH_CONTAINER_SERVICE_SOURCES
   containers/service/container_files.cpp
+  containers/service/container_events.cpp
   containers/service/container_health.cpp
   containers/service/container_io.cpp
   containers/service/container_network.cpp
