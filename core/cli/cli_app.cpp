@@ -32,6 +32,7 @@ void build_cli(CLI::App& app, CliContext& ctx) {
     add_network_command(app, ctx);
     add_login_command(app, ctx);
     add_logout_command(app, ctx);
+    add_system_command(app, ctx);
     add_completion_command(app, ctx);
 }
 

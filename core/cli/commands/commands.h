@@ -19,5 +19,7 @@ void add_volume_command(CLI::App& app, CliContext& ctx);
 void add_network_command(CLI::App& app, CliContext& ctx);
 void add_login_command(CLI::App& app, CliContext& ctx);
 void add_logout_command(CLI::App& app, CliContext& ctx);
+// `berth system df|prune|info|events`.
+void add_system_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace berth::cli
