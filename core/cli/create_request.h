@@ -21,6 +21,7 @@ struct ContainerCreateOptions {
     std::string name;
     std::string platform;
     std::string pull = "missing";  // missing | always | never
+    bool quiet_pull = false;       // -q: no pull progress
 
     bool detach = false;  // run only
     bool interactive = false;

@@ -1,5 +1,6 @@
 #include "format_template.h"
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -153,6 +154,8 @@ private:
 
     nlohmann::json eval_command(const Command& cmd, const nlohmann::json& dot, const nlohmann::json* piped) {
         const Term& head = cmd.args.front();
+        if (head.kind == Term::Kind::Field && head.path.back() == "Label" && cmd.args.size() == 2 && piped == nullptr)
+            return label_method(head, cmd.args[1], dot);
         if (head.kind != Term::Kind::Function) {
             if (cmd.args.size() > 1 || piped != nullptr)
                 throw CliError("template: can't give argument to non-function");
@@ -177,6 +180,32 @@ private:
         }
         for (const auto& arg : args)
             if (arg.is_string()) return arg;
+        return "";
+    }
+
+    // docker's list rows have a Label method: {{.Label "com.example.x"}}
+    // reads one label from Labels, a "k=v,k2=v2" string or an object; ""
+    // when absent.
+    nlohmann::json label_method(const Term& head, const Term& arg, const nlohmann::json& dot) {
+        if (titles_ != nullptr) return field(dot, head.path);
+        const nlohmann::json key = eval_term(arg, dot);
+        if (!key.is_string()) throw CliError("template: Label takes a label name");
+        const std::vector<std::string> base(head.path.begin(), head.path.end() - 1);
+        const nlohmann::json labels = base.empty() ? lookup(dot, {"Labels"}) : lookup(lookup(dot, base), {"Labels"});
+        const std::string& name = key.get_ref<const std::string&>();
+        if (labels.is_object()) {
+            const auto it = labels.find(name);
+            return it == labels.end() ? nlohmann::json("") : *it;
+        }
+        if (!labels.is_string()) return "";
+        const std::string& text = labels.get_ref<const std::string&>();
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const std::size_t end = std::min(text.find(',', start), text.size());
+            const std::string item = text.substr(start, end - start);
+            if (item.rfind(name + "=", 0) == 0) return item.substr(name.size() + 1);
+            start = end + 1;
+        }
         return "";
     }
 

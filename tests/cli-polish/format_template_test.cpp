@@ -137,6 +137,13 @@ TEST(TemplateTable, HeaderUsesTitlesThroughFunctionsAndEscapes) {
               "abcdef012345   DB        Exited (0) 2 seconds ago\n");
 }
 
+TEST(TemplateFields, LabelMethodOfListRows) {
+    const json row = {{"Labels", "com.example.a=1,b=two=2"}};
+    EXPECT_EQ(render("{{.Label \"com.example.a\"}}|{{.Label \"b\"}}|{{.Label \"zz\"}}", row), "1|two=2|");
+    EXPECT_EQ(render("{{.Config.Label \"a\"}}"), "1");  // Labels as an object
+    EXPECT_EQ(FormatTemplate("table {{.Label \"a\"}}").header({}), "LABEL");
+}
+
 TEST(TemplateTable, BareJsonIsOneObjectPerLine) {
     std::ostringstream out;
     berth::cli::print_formatted(out, FormatTemplate("json"), {json{{"A", 1}}, json{{"B", "x"}}}, {});

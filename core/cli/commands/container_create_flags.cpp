@@ -36,6 +36,7 @@ std::function<void()> add_create_flags(CLI::App& cmd, ContainerCreateOptions& o,
     cmd.add_option("--name", o.name, "Assign a name to the container");
     cmd.add_option("--platform", o.platform, "Set platform if server is multi-platform capable");
     cmd.add_option("--pull", o.pull, "Pull image before running (\"always\", \"missing\", \"never\")");
+    cmd.add_flag("-q,--quiet", o.quiet_pull, "Suppress the pull output");
     add_list(cmd, "-e,--env", o.env, "Set environment variables");
     add_list(cmd, "--env-file", o.env_files, "Read in a file of environment variables");
     add_list(cmd, "-l,--label", o.labels, "Set meta data on a container");

@@ -60,6 +60,7 @@ void pull_image(const CliContext& ctx, const ContainerCreateOptions& options) {
     ProgressRequest request;
     const std::string path = api_path("/images/create" + query.str());
     request.target = path;
+    request.quiet = options.quiet_pull;
     request.headers = {{"X-Registry-Auth", registry_auth_header(credentials_file(), target.domain)}};
     run_progress_request(to_stderr, request);
 }
