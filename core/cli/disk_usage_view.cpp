@@ -130,6 +130,8 @@ std::pair<std::string, std::string> repo_and_tag(const json& image) {
     return {first.substr(0, colon), first.substr(colon + 1)};
 }
 
+// SIZE has three significant digits, SHARED SIZE and UNIQUE SIZE four, as
+// docker's image formatter prints them.
 void print_images(std::ostream& out, const json& usage, std::int64_t now) {
     TabWriter table;
     table.add_row({"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS"});
@@ -138,8 +140,8 @@ void print_images(std::ostream& out, const json& usage, std::int64_t now) {
         const std::int64_t size = number(image, "Size", -1), shared = number(image, "SharedSize", -1);
         const std::int64_t containers = number(image, "Containers", -1);
         table.add_row({repo, tag, truncate_id(text(image, "Id")), created_since(number(image, "Created"), now),
-                       size3(size), shared == -1 ? "N/A" : size3(shared),
-                       size == -1 || shared == -1 ? "N/A" : size3(size - shared),
+                       size3(size), shared == -1 ? "N/A" : human(shared),
+                       size == -1 || shared == -1 ? "N/A" : human(size - shared),
                        containers == -1 ? "N/A" : std::to_string(containers)});
     }
     table.print(out);
