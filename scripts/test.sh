@@ -6,10 +6,13 @@
 #   3. build the unit-test binaries in build-asan/ (-DBERTH_SANITIZE=ON) and
 #      run the `unit` tests under
 #      AddressSanitizer + UndefinedBehaviorSanitizer
+#   4. build the libFuzzer targets in build-fuzz/ (clang, -DBERTH_FUZZ=ON,
+#      ASan + UBSan) and run each over its seed corpus for a bounded time
+#      (the `fuzz` tests; docs/fuzzing.md)
 #
-# Both test runs happen even when the first fails; the exit status is non-zero
+# Every test run happens even when an earlier one fails; the exit status is non-zero
 # if anything failed to build or any test failed. The last line printed is
-# "<N> passed, <N> failed", summed over both runs (skipped tests are in
+# "<N> passed, <N> failed", summed over all runs (skipped tests are in
 # neither number; they are reported on the line before).
 #
 # Environment: CCACHE_DIR (default: a Berth-only cache under ~/.cache),
@@ -108,6 +111,25 @@ if BERTH_BUILD_TARGET=berth_unit_test_binaries berth_configure_build build-asan 
 else
   berth_phase_end FAILED
   problems+=("build-asan/: configure or build failed; its tests did not run")
+fi
+
+# --- 3. libFuzzer targets, bounded runs over their corpora ----------------------
+berth_phase_begin "fuzz (build-fuzz/)"
+# Only the two fuzz targets (and the instrumented berth_core they link) are
+# built. -O1 keeps clang's compile of berth_core short; the runs write new
+# inputs and crash files under build-fuzz/fuzz-scratch, never into the tree.
+if BERTH_BUILD_TARGET=berth_fuzz_targets berth_configure_build build-fuzz \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DBERTH_FUZZ=ON -DBERTH_SANITIZE=ON \
+  -DCMAKE_BUILD_TYPE=None "-DCMAKE_C_FLAGS=-O1 -gline-tables-only" "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only"; then
+  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_ctest "build-fuzz/" build-fuzz -L '^fuzz$'; then
+    berth_phase_end
+  else
+    berth_phase_end FAILED
+  fi
+else
+  berth_phase_end FAILED
+  problems+=("build-fuzz/: configure or build failed; the fuzz targets did not run")
 fi
 
 berth_phase_report

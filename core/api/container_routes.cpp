@@ -34,6 +34,42 @@ unsigned dimension(const Request &req, const char *key) {
     return static_cast<unsigned>(*v);
 }
 
+// POST /containers/{id}/exec's body, checked the way dockerd decodes it:
+// before the container is looked up (bad JSON is a 400 even for an unknown
+// container), with the types Go's decoder enforces, so a mistyped field is
+// refused here instead of failing the exec's start or inspect later.
+void check_exec_body(const std::string &body) {
+    json j;
+    try {
+        j = json::parse(body.empty() ? "{}" : body);
+    } catch (const json::parse_error &e) {
+        throw ApiError(400, std::string("invalid JSON: ") + e.what());
+    }
+    if (!j.is_object()) throw ApiError(400, "invalid JSON: the exec body must be a JSON object");
+    const auto refuse = [](const char *key, const json &v, const char *go_type) {
+        throw ApiError(400, std::string("invalid JSON: json: cannot unmarshal ") + v.type_name() +
+                                " into Go struct field ExecOptions." + key + " of type " + go_type);
+    };
+    for (const char *key : {"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "Privileged", "Detach"})
+        if (j.contains(key) && !j[key].is_null() && !j[key].is_boolean()) refuse(key, j[key], "bool");
+    for (const char *key : {"User", "WorkingDir", "DetachKeys"})
+        if (j.contains(key) && !j[key].is_null() && !j[key].is_string()) refuse(key, j[key], "string");
+    for (const char *key : {"Cmd", "Env"}) {
+        if (!j.contains(key) || j[key].is_null()) continue;
+        if (!j[key].is_array()) refuse(key, j[key], "[]string");
+        for (const auto &item : j[key])
+            if (!item.is_string()) refuse(key, item, "string");
+    }
+    if (j.contains("ConsoleSize") && !j["ConsoleSize"].is_null()) {
+        const auto &size = j["ConsoleSize"];
+        if (!size.is_array() || size.size() != 2) refuse("ConsoleSize", size, "*[2]uint");
+        for (const auto &n : size)
+            if (!n.is_number_unsigned()) refuse("ConsoleSize", n, "uint");
+    }
+    if (!j.contains("Cmd") || !j["Cmd"].is_array() || j["Cmd"].empty())
+        throw ApiError(400, "No exec command specified");
+}
+
 } // namespace
 
 Response with_container_errors(const std::function<Response()> &fn) {
@@ -145,6 +181,7 @@ void add_container_routes(Router &r, ContainerService &svc) {
     });
     r.add("POST", "/containers/{id}/exec", [&svc](Request &req) {
         return with_container_errors([&] {
+            check_exec_body(req.body);
             const std::string id = svc.exec_create(req.params["id"], req.body);
             return Response::json(201, json{{"Id", id}}.dump());
         });

@@ -8,6 +8,7 @@
 #include "network/container_hooks.h"
 #include "network/errors.h"
 #include "network/network_json.h"
+#include "network/network.h"
 #include "network/network_service.h"
 
 #include <nlohmann/json.hpp>
@@ -50,6 +51,17 @@ bool body_bool(const json &body, const char *key, bool fallback = false) {
     return body[key].get<bool>();
 }
 
+// A member that must be an object (or an array) when present: Go's decoder
+// refuses the whole body otherwise, and so do we rather than ignore it.
+const json *member_of_type(const json &body, const char *key, json::value_t type, const char *go_type) {
+    if (!body.contains(key) || body[key].is_null()) return nullptr;
+    const json &v = body[key];
+    if (v.type() != type)
+        throw ApiError(400, std::string("invalid JSON: json: cannot unmarshal ") + v.type_name() +
+                                " into Go struct field " + key + " of type " + go_type);
+    return &v;
+}
+
 json parse_body(const std::string &text) {
     const json body = text.empty() ? json::object() : json::parse(text);
     if (!body.is_object()) throw ApiError(400, "invalid JSON: expected an object");
@@ -68,16 +80,18 @@ network::CreateRequest parse_create(const std::string &text) {
         r.ingress = body_bool(body, "Ingress");
         r.config_only = body_bool(body, "ConfigOnly");
         r.enable_ipv6 = body_bool(body, "EnableIPv6");
-        if (body.contains("ConfigFrom") && body["ConfigFrom"].is_object())
-            r.config_from = body_string(body["ConfigFrom"], "Network");
+        if (const auto *from = member_of_type(body, "ConfigFrom", json::value_t::object, "network.ConfigReference"))
+            r.config_from = body_string(*from, "Network");
         r.options = string_map(body, "Options");
         r.labels = string_map(body, "Labels");
-        if (body.contains("IPAM") && body["IPAM"].is_object()) {
-            const auto &ipam = body["IPAM"];
-            r.ipam_driver = body_string(ipam, "Driver");
-            r.ipam_options = string_map(ipam, "Options");
-            if (ipam.contains("Config") && ipam["Config"].is_array())
-                for (const auto &c : ipam["Config"]) {
+        if (const auto *ipam = member_of_type(body, "IPAM", json::value_t::object, "network.IPAM")) {
+            r.ipam_driver = body_string(*ipam, "Driver");
+            r.ipam_options = string_map(*ipam, "Options");
+            if (const auto *configs = member_of_type(*ipam, "Config", json::value_t::array, "[]network.IPAMConfig"))
+                for (const auto &c : *configs) {
+                    if (!c.is_object() && !c.is_null())
+                        throw ApiError(400, std::string("invalid JSON: json: cannot unmarshal ") + c.type_name() +
+                                                " into Go struct field IPAM.Config of type network.IPAMConfig");
                     network::IpamPoolConfig pc;
                     pc.subnet = body_string(c, "Subnet");
                     pc.ip_range = body_string(c, "IPRange");
@@ -87,6 +101,9 @@ network::CreateRequest parse_create(const std::string &text) {
                 }
         }
         if (r.name.empty()) throw ApiError(400, "network name must not be empty");
+        // dockerd refuses these names before it looks for a duplicate.
+        if (network::is_predefined_name(r.name))
+            throw ApiError(403, r.name + " is a pre-defined network and cannot be created");
         return r;
     } catch (const json::exception &e) {
         throw ApiError(400, std::string("invalid JSON: ") + e.what());

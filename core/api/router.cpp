@@ -42,6 +42,22 @@ void parse_query(std::string_view q, Request &r) {
     }
 }
 
+// A "." or ".." segment in the path as sent. dockerd's router cleans such
+// paths before matching (and redirects to the cleaned one), so no route
+// sees them; here they reach no route either, instead of becoming part of
+// a {name:.*} parameter ("GET /images/../../etc/passwd/json").
+bool has_dot_segment(std::string_view path) {
+    size_t start = 0;
+    while (start <= path.size()) {
+        const auto slash = path.find('/', start);
+        const auto segment = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+        if (segment == "." || segment == "..") return true;
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return false;
+}
+
 } // namespace
 
 std::string Request::query_value(const std::string &key, const std::string &fallback) const {
@@ -165,6 +181,7 @@ Response Router::route(Request &request) const {
         request.versioned = !split.version.empty();
         request.api_version = request.versioned ? split.version : kApiVersion;
         parse_query(split.query, request);
+        if (has_dot_segment(split.path)) throw ApiError(404, "page not found");
         if (const auto bad = check_version(split.version); !bad.empty()) throw ApiError(400, bad);
         auto m = match(request.method, request.path);
         if (!m) throw ApiError(404, "page not found");

@@ -17,6 +17,8 @@ BERTH_APT_PACKAGES=(
   libarchive-dev zlib1g-dev
   # tests
   libgtest-dev libgmock-dev
+  # the fuzz phase: clang and its libFuzzer runtime (libclang_rt.fuzzer)
+  clang libclang-rt-14-dev
   # tools the scripts and the integration tests call
   curl python3 iproute2 openssl
   # storage-btrfs and its tests (mkfs.btrfs, btrfs subvolume/qgroup)

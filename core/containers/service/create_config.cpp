@@ -75,6 +75,58 @@ std::vector<std::string> strings_of(const json &v) {
     return out;
 }
 
+// Members whose JSON type Go's decoder would check: a list or a map given
+// as anything else (Env as one string, Mounts as an object) is a 400, not
+// silently dropped or misread further on. Cmd, Entrypoint, CapAdd and
+// CapDrop are left out: Docker's StrSlice takes a single string too.
+struct MemberType {
+    const char *key;
+    json::value_t type;
+    const char *go_type;
+};
+constexpr MemberType kConfigMemberTypes[] = {
+    {"Env", json::value_t::array, "[]string"},
+    {"Labels", json::value_t::object, "map[string]string"},
+    {"Volumes", json::value_t::object, "map[string]struct {}"},
+    {"ExposedPorts", json::value_t::object, "nat.PortSet"},
+    {"Healthcheck", json::value_t::object, "container.HealthConfig"},
+    {"NetworkingConfig", json::value_t::object, "network.NetworkingConfig"},
+};
+constexpr MemberType kHostConfigMemberTypes[] = {
+    {"Binds", json::value_t::array, "[]string"},
+    {"Mounts", json::value_t::array, "[]mount.Mount"},
+    {"Dns", json::value_t::array, "[]string"},
+    {"DnsOptions", json::value_t::array, "[]string"},
+    {"DnsSearch", json::value_t::array, "[]string"},
+    {"ExtraHosts", json::value_t::array, "[]string"},
+    {"SecurityOpt", json::value_t::array, "[]string"},
+    {"GroupAdd", json::value_t::array, "[]string"},
+    {"PortBindings", json::value_t::object, "nat.PortMap"},
+    {"RestartPolicy", json::value_t::object, "container.RestartPolicy"},
+    {"LogConfig", json::value_t::object, "container.LogConfig"},
+    {"Tmpfs", json::value_t::object, "map[string]string"},
+    {"Sysctls", json::value_t::object, "map[string]string"},
+    {"Runtime", json::value_t::string, "string"},
+    {"NetworkMode", json::value_t::string, "container.NetworkMode"},
+    {"IpcMode", json::value_t::string, "container.IpcMode"},
+    {"PidMode", json::value_t::string, "container.PidMode"},
+    {"UTSMode", json::value_t::string, "container.UTSMode"},
+    {"UsernsMode", json::value_t::string, "container.UsernsMode"},
+    {"CgroupnsMode", json::value_t::string, "container.CgroupnsMode"},
+    {"CgroupParent", json::value_t::string, "string"},
+    {"VolumeDriver", json::value_t::string, "string"},
+};
+
+template <size_t N>
+void check_member_types(const json &object, const char *struct_name, const MemberType (&types)[N]) {
+    for (const auto &t : types) {
+        const auto it = object.find(t.key);
+        if (it == object.end() || it->is_null() || it->type() == t.type) continue;
+        throw InvalidArgument(std::string("invalid JSON: json: cannot unmarshal ") + it->type_name() +
+                              " into Go struct field " + struct_name + "." + t.key + " of type " + t.go_type);
+    }
+}
+
 } // namespace
 
 CreateRequest parse_create_request(const std::string &body, const std::string &platform,
@@ -86,7 +138,8 @@ CreateRequest parse_create_request(const std::string &body, const std::string &p
         try {
             const auto strict = json::parse(body);
             (void)strict;
-        } catch (const json::parse_error &e) {
+        } catch (const json::exception &e) {
+            // parse_error, and out_of_range for a number beyond a double (1e400).
             throw InvalidArgument(std::string("invalid JSON: ") + e.what());
         }
     }
@@ -103,6 +156,9 @@ CreateRequest parse_create_request(const std::string &body, const std::string &p
     if (j.contains("HostConfig") && !j["HostConfig"].is_null() && !j["HostConfig"].is_object())
         throw InvalidArgument(std::string("invalid JSON: json: cannot unmarshal ") + j["HostConfig"].type_name() +
                               " into Go struct field CreateRequest.HostConfig of type container.HostConfig");
+    check_member_types(j, "CreateRequest", kConfigMemberTypes);
+    if (j.contains("HostConfig") && j["HostConfig"].is_object())
+        check_member_types(j["HostConfig"], "HostConfig", kHostConfigMemberTypes);
 
     CreateRequest out;
     json hc = j.contains("HostConfig") && j["HostConfig"].is_object() ? j["HostConfig"] : json::object();
