@@ -22,6 +22,7 @@ using namespace berth::cli;
 // The command tree lives in cli_app.cpp so tests can build the same one.
 void add_commands(CLI::App& app, CliContext& ctx) {
     build_cli(app, ctx);
+    add_events_command(app, ctx);
 }
 
 int run_action(const CliContext& ctx) {

@@ -21,5 +21,7 @@ void add_login_command(CLI::App& app, CliContext& ctx);
 void add_logout_command(CLI::App& app, CliContext& ctx);
 // `berth system df|prune|info|events`.
 void add_system_command(CLI::App& app, CliContext& ctx);
+// `events` under parent: the root (`berth events`) and `berth system`.
+void add_events_command(CLI::App& parent, CliContext& ctx);
 
 }  // namespace berth::cli
