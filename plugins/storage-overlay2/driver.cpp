@@ -13,13 +13,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 namespace berth::overlay2 {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+// A layer file whose presence makes the layer's mounts volatile.
+constexpr const char *volatile_marker = "volatile";
 
 // The part of init that must happen before anything touches home (options
 // are parsed before it, so a typo fails fast): the kernel check, and home's
@@ -85,9 +90,16 @@ std::string Driver::status_json() const {
 
 void Driver::create(const std::string &id, const std::string &parent, bool rw, const char *storage_opts_json) {
     Layout::require_valid_id(id, "layer");
-    check_create_options(storage_opts_json);
+    const CreateOptions options = check_create_options(storage_opts_json);
     auto guard = locks_.lock(id);
     layout_.create(id, parent, rw);
+    // Written after the layer's rename and never synced: a marker lost to
+    // a kill -9 or a power cut only brings back ordinary synced mounts.
+    if (rw && options.volatile_mounts) {
+        const int fd = ::open((layout_.dir(id) / volatile_marker).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) fail_errno(errno, "create", (layout_.dir(id) / volatile_marker).native(), BERTH_E_IO);
+        ::close(fd);
+    }
 }
 
 void Driver::adopt_existing_mount(const std::string &id, MountCount &m) const {
@@ -136,6 +148,19 @@ fs::path Driver::get(const std::string &id, const char *mount_label) {
         spec.lowers = lowers;
         spec.upper = id + "/diff";
         spec.work = id + "/work";
+        if (::access((layout_.dir(id) / volatile_marker).c_str(), F_OK) == 0) {
+            spec.volatile_mount = true;
+            // A volatile mount leaves work/incompat/volatile/dirty behind,
+            // and the kernel refuses the next mount while it is there (the
+            // upper may be torn by a host crash since). Such a layer is
+            // only ever remounted without a crash in between (berthd
+            // removes its container at exit, and at restore when it finds
+            // it was running), so the flag goes.
+            const fs::path incompat = layout_.work_dir(id) / "work" / "incompat";
+            ::unlink((incompat / "volatile" / "dirty").c_str());
+            ::rmdir((incompat / "volatile").c_str());
+            ::rmdir(incompat.c_str());
+        }
     } else {
         // An image layer is looked at, never written: its own diff is just
         // the top lower of a read-only overlay.

@@ -107,18 +107,27 @@ DriverOptions parse_driver_options(const char *config_json) {
     return out;
 }
 
-void check_create_options(const char *storage_opts_json) {
+CreateOptions check_create_options(const char *storage_opts_json) {
     const json doc = parse_object(storage_opts_json, "storage options");
+    CreateOptions out;
     bool wants_size = false;
     for (const auto &[key, value] : doc.items()) {
         if (!value.is_string()) fail(BERTH_E_INVAL, "storage option \"" + key + "\" must be a string");
         std::string name = key;
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        const std::string text = value.get<std::string>();
+        if (name == "volatile") {
+            if (text != "true" && text != "false")
+                fail(BERTH_E_INVAL, "storage option \"" + key + "\" must be \"true\" or \"false\"");
+            out.volatile_mounts = text == "true";
+            continue;
+        }
         if (name != "size") fail(BERTH_E_INVAL, "unknown storage option \"" + key + "\"");
-        parse_size(value.get<std::string>()); // a malformed size is INVAL even here
+        parse_size(text); // a malformed size is INVAL even here
         wants_size = true;
     }
     if (wants_size) fail(BERTH_E_NOTSUP, quota_unsupported);
+    return out;
 }
 
 } // namespace berth::overlay2

@@ -25,8 +25,17 @@ struct DriverOptions {
 // unknown key (inside "id_map" too).
 DriverOptions parse_driver_options(const char *config_json);
 
-// The per-layer options of create. INVAL for malformed JSON or an unknown
-// key; NOTSUP for "size".
-void check_create_options(const char *storage_opts_json);
+// The per-layer options of create that the driver honours.
+struct CreateOptions {
+    // "volatile": "true" — the layer's content need not survive a host
+    // crash (berthd: the RW layer of a container removed at its exit), so
+    // its mounts use overlay's volatile option: no sync of the whole upper
+    // file system at unmount, and fsync inside is not passed down.
+    bool volatile_mounts = false;
+};
+
+// The per-layer options of create. INVAL for malformed JSON, an unknown
+// key or a "volatile" other than "true"/"false"; NOTSUP for "size".
+CreateOptions check_create_options(const char *storage_opts_json);
 
 } // namespace berth::overlay2

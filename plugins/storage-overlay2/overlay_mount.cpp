@@ -36,6 +36,7 @@ std::string overlay_options(const OverlaySpec &spec, const fs::path &base) {
         opts += ",upperdir=" + joined(base, spec.upper);
         opts += ",workdir=" + joined(base, spec.work);
     }
+    if (spec.volatile_mount && !spec.upper.empty()) opts += ",volatile";
     // Quoted: an MCS label ("s0:c1,c2") contains commas.
     if (!spec.mount_label.empty()) opts += ",context=\"" + spec.mount_label + "\"";
     return opts;
@@ -113,6 +114,13 @@ void mount_overlay(const fs::path &base, const OverlaySpec &spec, const std::str
                                     std::to_string(data.size() + 1) + " bytes, more than a page (" +
                                     std::to_string(page) + ")");
         err = mount_from(base, target_rel, flags, data);
+    }
+    if (err == EINVAL && spec.volatile_mount && !spec.upper.empty()) {
+        // A kernel before 5.10 knows no "volatile": the same mount with syncs.
+        OverlaySpec plain = spec;
+        plain.volatile_mount = false;
+        mount_overlay(base, plain, target_rel);
+        return;
     }
     // The kernel's reason for a refused overlay is usually EINVAL, which is
     // not the caller's bad argument: report IO (PERM when it was refused).

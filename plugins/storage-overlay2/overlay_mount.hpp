@@ -20,6 +20,9 @@ struct OverlaySpec {
     std::string work;
     std::string mount_label;         // SELinux context, or empty
     bool index_off = false;          // pass "index=off" (kernel knows the option)
+    // Pass "volatile" (no syncs; see CreateOptions). A kernel without the
+    // option (before 5.10) refuses it: mount_overlay then mounts without.
+    bool volatile_mount = false;
 };
 
 // The option string for spec, each path prefixed with base ("" = relative).

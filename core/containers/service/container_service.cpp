@@ -218,8 +218,18 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         // copies the parent at create (btrfs snapshots it) makes it after.
         // Leaving the try block by an exception waits for it (the future's
         // destructor), so the clean-up below sees both layers as they are.
-        const auto make_rw_layer = [&driver, id = c.id] { driver.create(id, init_layer_id(id), true); };
         const bool rw_layer_early = cfg_.storage_driver == "overlay2";
+        // The RW layer of a container removed at its exit need not survive
+        // a host crash (restore removes such a container whenever it finds
+        // it was running): overlay2 then mounts it volatile, and the
+        // unmount at the exit skips its sync of the whole upper file
+        // system, a sync whose result the removal right after throws away.
+        images::LayerCreateOptions rw_options;
+        if (rw_layer_early && value_or<bool>(req.host_config, "AutoRemove", false))
+            rw_options.storage_opts_json = R"({"volatile":"true"})";
+        const auto make_rw_layer = [&driver, &rw_options, id = c.id] {
+            driver.create(id, init_layer_id(id), true, rw_options);
+        };
         std::future<void> rw_layer;
         if (rw_layer_early) rw_layer = std::async(std::launch::async, make_rw_layer);
 
