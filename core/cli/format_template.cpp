@@ -251,6 +251,8 @@ FormatTemplate::FormatTemplate(std::string_view format) {
 }
 
 FormatTemplate::~FormatTemplate() = default;
+FormatTemplate::FormatTemplate(const FormatTemplate&) = default;
+FormatTemplate& FormatTemplate::operator=(const FormatTemplate&) = default;
 FormatTemplate::FormatTemplate(FormatTemplate&&) noexcept = default;
 FormatTemplate& FormatTemplate::operator=(FormatTemplate&&) noexcept = default;
 

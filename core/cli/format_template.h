@@ -28,6 +28,9 @@ public:
     // Throws CliError ("template parsing error: ...") for unsupported syntax.
     explicit FormatTemplate(std::string_view format);
     ~FormatTemplate();
+    // Copies share the parsed nodes, which never change after parsing.
+    FormatTemplate(const FormatTemplate&);
+    FormatTemplate& operator=(const FormatTemplate&);
     FormatTemplate(FormatTemplate&&) noexcept;
     FormatTemplate& operator=(FormatTemplate&&) noexcept;
 
