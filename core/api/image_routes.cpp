@@ -5,6 +5,7 @@
 #include "api/filters.h"
 #include "api/image_errors.h"
 #include "api/image_json.h"
+#include "containers/service/container_service.h"
 #include "daemon/daemon_context.h"
 #include "images/errors.h"
 #include "images/image_service.h"
@@ -14,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <fnmatch.h>
+
+#include <set>
 
 namespace berth::api {
 
@@ -107,6 +110,13 @@ Response prune_images(daemon::DaemonContext &ctx, Request &req) {
         return sum;
     };
     const int64_t before_bytes = layer_bytes();
+    std::set<std::string> in_use;
+    if (ctx.containers) {
+        const auto containers = json::parse(ctx.containers->list_json("", true, -1, false), nullptr, false);
+        if (containers.is_array())
+            for (const auto &c : containers)
+                if (c.contains("ImageID") && c["ImageID"].is_string()) in_use.insert(c["ImageID"].get<std::string>());
+    }
     json deleted = json::array();
     // Children before parents: repeat while something went.
     for (bool progress = true; progress;) {
@@ -120,13 +130,24 @@ Response prune_images(daemon::DaemonContext &ctx, Request &req) {
             if (!ok) continue;
             if (until && unix_seconds(image.config.created) >= *until) continue;
             if (!svc.images().children(image.id).empty()) continue;
+            // Images containers use stay, as with dockerd (which skips them
+            // before untagging anything).
+            if (in_use.count(image.id)) continue;
             std::vector<images::DeleteItem> items;
-            try {
-                // Not forced: images containers use stay, as with dockerd.
-                items = svc.remove(image.id, false, true);
-            } catch (const images::Error &) {
-                continue;
+            // A tagged image goes name by name, as dockerd prunes it: by ID,
+            // an image in two repositories would be a conflict and stay.
+            auto refs = svc.references().references_of(image.id);
+            std::vector<std::string> names;
+            for (const auto &ref : refs) names.push_back(ref.familiar_string());
+            if (names.empty()) names.push_back(image.id);
+            for (const auto &name : names) {
+                try {
+                    const auto done = svc.remove(name, false, true);
+                    items.insert(items.end(), done.begin(), done.end());
+                } catch (const images::Error &) {
+                }
             }
+            if (items.empty()) continue;
             for (const auto &it : items)
                 deleted.push_back(it.untagged.empty() ? json{{"Deleted", it.deleted}} : json{{"Untagged", it.untagged}});
             progress = true;

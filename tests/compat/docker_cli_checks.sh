@@ -56,8 +56,48 @@ start
 die
 destroy" "$(grep -v '^attach$' <<<"$OUT")" "docker events: the container's actions in order"
     dk_ok events --since "$t0" --until "$(date +%s.%N)" --filter label=compat=events --filter event=die
-    assert_match "$OUT" "^[0-9T:.-]+(Z|[+-][0-9:]+) container die $id \(compat=events, exitCode=0, image=busybox, name=$CP-ev\)$" \
+    assert_match "$OUT" "^[0-9T:.-]+(Z|[+-][0-9:]+) container die $id \(compat=events, execDuration=[0-9]+, exitCode=0, image=busybox, name=$CP-ev\)$" \
         "docker events: default line with sorted attributes"
+}
+
+c_system_df() {
+    # A stopped container that wrote 100 kB: its row in -v shows it.
+    dk_ok run --name "$CP-df" busybox sh -c 'head -c 100000 /dev/zero > /f'
+    dk_ok system df --format '{{.Type}} {{.TotalCount}}'
+    local got=$OUT want
+    want="Images $(docker images -q | sort -u | wc -l)
+Containers $(docker ps -aq | wc -l)
+Local Volumes $(docker volume ls -q | wc -l)
+Build Cache 0"
+    dk_ok system df -v
+    local row
+    row=$(grep -- " $CP-df\$" <<<"$OUT" || true)
+    dk_ok rm "$CP-df"
+    assert_eq "$want" "$got" "docker system df counts against docker images, ps -a and volume ls"
+    assert_match "$row" ' 10[0-9](\.[0-9])?kB ' "docker system df -v: the size of a container that wrote 100 kB"
+}
+
+c_system_prune() {
+    # Everything labelled, and pruned by that label: other checks' objects
+    # on this daemon are left alone.
+    local l="compat-prune=$CP" gone
+    dk_ok run --name "$CP-sp-gone" --label "$l" busybox true
+    gone=$(docker inspect --format '{{.Id}}' "$CP-sp-gone")
+    dk_ok run -d --name "$CP-sp-keep" --label "$l" busybox sleep 300
+    dk_ok network create --label "$l" "$CP-sp-net"
+    dk_ok system prune -f --filter "label=$l"
+    local out=$OUT
+    dk_ok inspect --format '{{.State.Status}}' "$CP-sp-keep"
+    local keep=$OUT
+    dk_ok rm -f "$CP-sp-keep"
+    assert_contains "$out" "Deleted Containers:
+$gone
+" "docker system prune lists the stopped container"
+    assert_contains "$out" "Deleted Networks:
+$CP-sp-net
+" "docker system prune lists the unused network"
+    assert_match "$out" '^Total reclaimed space: [0-9.]+k?B$' "docker system prune's total"
+    assert_eq running "$keep" "docker system prune keeps the running container"
 }
 
 # --- images -------------------------------------------------------------------
@@ -534,9 +574,9 @@ cli_checks() { # CLIENT
     check "$cl" "system: version" "server version, API version, OS" c_version
     check "$cl" "system: ping" "HEAD /_ping drives the API negotiation" c_ping
     check "$cl" "system: info" "driver, OS, counts" c_info
-    not_implemented "$cl" "system: df" "GET /system/df (issue 7)"
+    check "$cl" "system: df" "counts match images/ps -a/volume ls; -v shows a container's size" c_system_df
     check "$cl" "system: events" "past events between --since and --until, filtered, in order" c_events
-    not_implemented "$cl" "system: prune" "docker system prune only partly works until issue 7"
+    check "$cl" "system: prune" "stopped container and unused network go, running one stays" c_system_prune
     check "$cl" "daemon: authorization plugins" "read-only user: ps allowed, rm denied with the plugin's message" c_authz
     check "$cl" "images: ls" "docker images with a reference filter" c_images_ls
     check "$cl" "images: tag" "new name, same ID" c_tag

@@ -129,7 +129,29 @@ def _():
         raise AssertionError("Images: expected at least busybox, got %r" % i["Images"])
 
 
-record("SKIP", "system: df", "not implemented: GET /system/df (issue 7)")
+@check("system: df", "df(): the objects the list calls give, with their usage fields")
+def _():
+    c = client.containers.run("busybox", ["sh", "-c", "head -c 100000 /dev/zero > /f"], name=PREFIX + "-df",
+                              detach=True)
+    c.wait(timeout=60)
+    try:
+        d = client.df()
+        eq(sorted(i.id for i in client.images.list()), sorted(i["Id"] for i in d["Images"]), "Images")
+        eq(sorted(x.id for x in client.containers.list(all=True)), sorted(x["Id"] for x in d["Containers"]),
+           "Containers")
+        eq(sorted(v.name for v in client.volumes.list()), sorted(v["Name"] for v in d["Volumes"]), "Volumes")
+        eq([], d["BuildCache"], "BuildCache")
+        mine = [x for x in d["Containers"] if x["Id"] == c.id][0]
+        if mine["SizeRw"] < 100000:
+            raise AssertionError("SizeRw of a container that wrote 100 kB: %r" % mine["SizeRw"])
+        busybox = [i for i in d["Images"] if i["Id"] == client.images.get("busybox").id][0]
+        if busybox["Containers"] < 1 or not 0 < busybox["Size"] <= d["LayersSize"]:
+            raise AssertionError("busybox in df: %r (LayersSize %r)" % (busybox, d["LayersSize"]))
+        for v in d["Volumes"]:
+            if "RefCount" not in v.get("UsageData", {}):
+                raise AssertionError("volume without UsageData: %r" % v)
+    finally:
+        c.remove()
 
 
 @check("system: events", "events(since, until, decode, filters): the container's actions in order")
@@ -151,7 +173,27 @@ def _():
     eq(0, len(list(client.events(since=t0, until=time.time(), decode=True,
                                  filters={"type": "container", "label": "compat=other"}))), "no match")
 
-record("SKIP", "system: prune", "not implemented: docker-py has no system prune; the CLI's is issue 7")
+@check("system: prune", "docker system prune's calls in its order (docker-py has no system prune)")
+def _():
+    # Everything labelled, and pruned by that label: other checks' objects
+    # on this daemon are left alone.
+    labels = {"compat-prune": PREFIX}
+    f = {"label": "compat-prune=" + PREFIX}
+    gone = client.containers.run("busybox", ["true"], name=PREFIX + "-sp-gone", labels=labels, detach=True)
+    gone.wait(timeout=60)
+    keep = client.containers.run("busybox", ["sleep", "300"], name=PREFIX + "-sp-keep", labels=labels, detach=True)
+    net = client.networks.create(PREFIX + "-sp-net", labels=labels)
+    vol = client.volumes.create(PREFIX + "-sp-vol", labels=labels)
+    try:
+        eq([gone.id], client.containers.prune(filters=f).get("ContainersDeleted"), "ContainersDeleted")
+        eq([net.name], client.networks.prune(filters=f).get("NetworksDeleted"), "NetworksDeleted")
+        eq([vol.name], client.volumes.prune(filters=dict(f, all="true")).get("VolumesDeleted"), "VolumesDeleted")
+        r = client.images.prune(filters=dict(f, dangling=False))
+        eq(None, r.get("ImagesDeleted"), "ImagesDeleted (no image has the label)")
+        keep.reload()
+        eq("running", keep.status, "the running container stays")
+    finally:
+        keep.remove(force=True)
 
 
 @check("daemon: authorization plugins", "read-only user: list allowed, remove denied with the plugin's message")

@@ -114,6 +114,8 @@ s_system_prune() {
     anon=$(ci '{{(index .Mounts 0).Name}}' "$P-anon")
     dk_ok rm "$P-anon" # without -v: the anonymous volume stays, unused
     import_busybox "$P-unused:v1"
+    # In two repositories: by ID alone dockerd would refuse it (conflict).
+    dk_ok tag "$P-unused:v1" "$P-two/unused:v2"
 
     dk_ok system prune -f
     assert_contains "$OUT" "Deleted Containers:" "docker system prune -f output"
@@ -135,8 +137,12 @@ $P-net" "docker system prune -f output"
 
     dk_ok system prune -af
     assert_contains "$OUT" "untagged: $P-unused:v1" "docker system prune -a output"
+    assert_contains "$OUT" "untagged: $P-two/unused:v2" "docker system prune -a output"
+    assert_match "$OUT" '^deleted: sha256:[0-9a-f]{64}$' "docker system prune -a output"
     dk image inspect "$P-unused:v1"
     assert_eq 1 "$RC" "-a removes an unused tagged image"
+    dk image inspect "$P-two/unused:v2"
+    assert_eq 1 "$RC" "-a removes an unused image tagged in two repositories"
     dk_ok image inspect busybox:latest
 }
 
