@@ -6,6 +6,7 @@
 
 #include "network/container_networking.h"
 
+#include "containers/service/container_events.h"
 #include "containers/service/container_files.h"
 #include "containers/service/create_config.h"
 #include "containers/service/init_layer.h"
@@ -326,12 +327,14 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
     }
     live(c.id);
     spdlog::info("container {} created ({})", c.id.substr(0, 12), c.name);
+    publish_container_event(events_, c, "create");
     return {c.id, req.warnings};
 }
 
 void ContainerService::rename(const std::string &ref, const std::string &new_name) {
     const Container c = resolve(ref);
     store_->rename(c.id, new_name);
+    publish_container_event(events_, store_->resolve(c.id), "rename", {{"oldName", c.name}});
 }
 
 void ContainerService::remove(const std::string &ref, bool force, bool remove_volumes) {
@@ -353,6 +356,7 @@ void ContainerService::remove(const std::string &ref, bool force, bool remove_vo
             } catch (...) {}
             try {
                 exec_->kill(c.id, "", 9, true);
+                publish_container_event(events_, c, "kill", {{"signal", "9"}});
             } catch (const std::exception &e) {
                 spdlog::debug("rm -f {}: kill: {}", c.id.substr(0, 12), e.what());
             }
@@ -407,6 +411,7 @@ void ContainerService::remove_locked(Container &c, Live &l, bool remove_volumes,
         it = it->second->container_id == c.id ? execs_.erase(it) : std::next(it);
     changed_.notify_all();
     spdlog::info("container {} removed", c.id.substr(0, 12));
+    publish_container_event(events_, c, "destroy");
 }
 
 std::string ContainerService::update(const std::string &ref, const std::string &body) {
@@ -459,6 +464,7 @@ std::string ContainerService::update(const std::string &ref, const std::string &
     }
     c.host_config_json = hc.dump();
     store_->save(c);
+    publish_container_event(events_, c, "update");
     return json{{"Warnings", json::array()}}.dump();
 }
 
