@@ -55,7 +55,8 @@ void walk(const CLI::App& app, const std::string& path, CommandTable& table) {
         for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
         for (const auto& name : names) {
             flags += (flags.empty() ? "" : " ") + name;
-            if (opt->get_type_size_max() > 0) valued += name + " ";
+            // Flags expect no value (CLI11 sets expected(0) for every add_flag).
+            if (opt->get_expected_max() > 0) valued += name + " ";
         }
     }
     table.flags[path] = flags;
@@ -94,6 +95,8 @@ _berth() {
     word="${COMP_WORDS[i]}"
     if [[ "$word" == -* ]]; then
       if [[ "$word" != *=* && ( "${_berth_valued[$path]}" == *" $word "* || "${_berth_valued[berth]}" == *" $word "* ) ]]; then
+        # bash splits "--opt=value" at "=" (COMP_WORDBREAKS): skip both.
+        [[ "${COMP_WORDS[i+1]}" == "=" ]] && (( i++ ))
         if [[ "$word" == "-H" || "$word" == "--host" ]]; then _berth_host=(-H "${COMP_WORDS[i+1]}"); fi
         (( i++ ))
       fi
@@ -107,6 +110,12 @@ _berth() {
   done
 
   COMPREPLY=()
+  # "--network=my" arrives as "--network" "=" "my".
+  if [[ "$cur" == "=" ]]; then
+    cur=""
+  elif [[ "$prev" == "=" ]] && (( COMP_CWORD > 1 )); then
+    prev="${COMP_WORDS[COMP_CWORD-2]}"
+  fi
   if [[ "$cur" != -* && "$prev" == -* && ( "${_berth_valued[$path]}" == *" $prev "* || "${_berth_valued[berth]}" == *" $prev "* ) ]]; then
     local kind="${_berth_option_kinds[$prev]}"
     [[ -n "$kind" ]] && COMPREPLY=( $(compgen -W "$(_berth_names "$kind")" -- "$cur") )

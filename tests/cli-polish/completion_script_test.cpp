@@ -78,6 +78,8 @@ TEST_F(CompletionScript, TopLevelAndGroupCommands) {
 TEST_F(CompletionScript, FlagsOfTheCommandPath) {
     EXPECT_EQ(complete("berth run --net"), "--net --net-alias --network --network-alias ");
     EXPECT_EQ(complete("berth ps --fo"), "--format ");
+    // A flag takes no value: the word after it is the next argument.
+    EXPECT_EQ(complete("berth rm -f w"), "web worker ");
     // Global options before the command do not hide it.
     EXPECT_EQ(complete("berth -H unix:///x.sock container ls --no"), "--no-trunc ");
 }
@@ -89,6 +91,10 @@ TEST_F(CompletionScript, NamesFromTheDaemon) {
     EXPECT_EQ(complete("berth rmi ''"), "alpine:3 busybox:latest ");
     EXPECT_EQ(complete("berth volume rm ''"), "data ");
     EXPECT_EQ(complete("berth network inspect my"), "mynet ");
+    // "--network=my" as bash splits it at "=".
+    EXPECT_EQ(complete("berth run --network = my"), "mynet ");
+    EXPECT_EQ(complete("berth run --network ="), "bridge mynet ");
+    EXPECT_EQ(complete("berth run --network = mynet --rm busy"), "busybox:latest ");
 }
 
 TEST_F(CompletionScript, LookUpsGoToTheDaemonNamedOnTheCommandLine) {

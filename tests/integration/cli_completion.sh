@@ -40,6 +40,8 @@ assert_contains "$(candidates berth run --net)" "--network " "berth run --net<TA
 assert_contains "$(candidates berth run --net)" "--net-alias" "berth run --net<TAB>"
 assert_eq "$P-db $P-web " "$(candidates berth rm "$P-")" "berth rm $P-<TAB>"
 assert_eq "$P-db $P-web " "$(candidates berth container start "$P")" "berth container start $P<TAB>"
+assert_eq "$P-db $P-web " "$(candidates berth rm -f --volumes "$P")" "berth rm -f --volumes $P<TAB>"
+assert_eq "$P-web " "$(candidates berth logs --tail 5 "$P-w")" "berth logs --tail 5 $P-w<TAB>"
 assert_eq "busybox:latest " "$(candidates berth rmi busy)" "berth rmi busy<TAB>"
 assert_eq "$P-vol " "$(candidates berth volume inspect "$P")" "berth volume inspect $P<TAB>"
 if dk network inspect "$P-net" >/dev/null 2>&1; then
