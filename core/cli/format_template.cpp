@@ -40,13 +40,29 @@ std::string unescape(std::string_view s) {
     return out;
 }
 
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    return true;
+}
+
+// docker runs templates on Go structs, whose field names differ from the
+// JSON keys in case only ({{.APIVersion}} for "ApiVersion", {{.ID}} for
+// "Id"); an exact key wins, else one that differs only in case.
+const nlohmann::json* member(const nlohmann::json& object, const std::string& key) {
+    if (const auto it = object.find(key); it != object.end()) return &*it;
+    for (const auto& item : object.items())
+        if (same_ignoring_case(item.key(), key)) return &item.value();
+    return nullptr;
+}
+
 nlohmann::json lookup(const nlohmann::json& value, const std::vector<std::string>& path) {
     const nlohmann::json* node = &value;
     for (const auto& key : path) {
         if (!node->is_object()) return nullptr;
-        const auto it = node->find(key);
-        if (it == node->end()) return nullptr;
-        node = &*it;
+        node = member(*node, key);
+        if (node == nullptr) return nullptr;
     }
     return *node;
 }

@@ -40,6 +40,8 @@ TEST(TemplateFields, PathsDotAndMissingValues) {
     EXPECT_EQ(render("{{.Nope}}"), "<no value>");
     EXPECT_EQ(render("{{.}}", json("plain")), "plain");
     EXPECT_EQ(render("id={{ .Id }}"), "id=0123456789abcdef");
+    // Go struct names that differ from the JSON keys in case only.
+    EXPECT_EQ(render("{{.ID}} {{.state.pid}}"), "0123456789abcdef 42");
 }
 
 TEST(TemplateFunctions, JsonAndStringFunctions) {
