@@ -25,8 +25,8 @@ protected:
     void SetUp() override {
         if (std::system("bash -c 'declare -A x=([a]=1)' >/dev/null 2>&1") != 0)
             GTEST_SKIP() << "bash 4 or later is needed to run the completion script";
-        char tmpl[] = "/tmp/berth-completion-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        std::string tmpl = (fs::temp_directory_path() / "berth-completion-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
         dir_ = tmpl;
         CLI::App app{"Berth", "berth"};
         berth::cli::CliContext ctx;
