@@ -11,8 +11,8 @@
 #include "errors.h"
 #include "exit_codes.h"
 
-// `berth system`: df, prune and info, as docker's `system` group. info is
-// the top-level command registered a second time.
+// `berth system`: df, prune, info and events, as docker's `system` group.
+// info and events are the top-level commands registered a second time.
 namespace berth::cli {
 
 int run_system_df(const CliContext& ctx, const SystemDfOptions& options) {
@@ -45,6 +45,7 @@ void add_system_command(CLI::App& app, CliContext& ctx) {
     add_system_df_command(*system, ctx);
     add_system_prune_command(*system, ctx);
     add_info_command(*system, ctx);
+    add_events_command(*system, ctx);
 }
 
 }  // namespace berth::cli
