@@ -33,7 +33,7 @@ std::vector<json> lines(const std::string &text) {
     return out;
 }
 
-struct Fixture : ::testing::Test {
+struct EventRoutes : ::testing::Test {
     events::EventLog log;
     Router router;
     void SetUp() override { add_event_routes(router, log); }
@@ -60,7 +60,7 @@ struct Fixture : ::testing::Test {
     }
 };
 
-TEST_F(Fixture, WireFormWithLegacyFieldsForContainersAndImages) {
+TEST_F(EventRoutes, WireFormWithLegacyFieldsForContainersAndImages) {
     const int64_t t0 = events::unix_nanos_now();
     log.log("container", "start", "c0ffee", {{"image", "busybox"}, {"name", "x"}});
     log.log("image", "tag", "sha256:ab", {{"name", "busybox:t"}});
@@ -86,7 +86,7 @@ TEST_F(Fixture, WireFormWithLegacyFieldsForContainersAndImages) {
     EXPECT_EQ(got[2]["Actor"]["Attributes"]["type"], "bridge");
 }
 
-TEST_F(Fixture, UntilInThePastEndsAfterTheReplayAndFiltersApply) {
+TEST_F(EventRoutes, UntilInThePastEndsAfterTheReplayAndFiltersApply) {
     const int64_t t0 = events::unix_nanos_now();
     log.log("container", "create", "c1", {{"name", "a"}});
     log.log("container", "start", "c1", {{"name", "a"}});
@@ -101,7 +101,7 @@ TEST_F(Fixture, UntilInThePastEndsAfterTheReplayAndFiltersApply) {
     EXPECT_EQ(starts[0]["Action"], "start");
 }
 
-TEST_F(Fixture, UntilInTheFutureStreamsLiveEventsThenEnds) {
+TEST_F(EventRoutes, UntilInTheFutureStreamsLiveEventsThenEnds) {
     const int64_t until = events::unix_nanos_now() + 700'000'000;
     Response res = get("/events?until=" + secs(until));
     ASSERT_TRUE(res.stream);
@@ -120,13 +120,13 @@ TEST_F(Fixture, UntilInTheFutureStreamsLiveEventsThenEnds) {
     EXPECT_EQ(log.subscriber_count(), 0u);
 }
 
-TEST_F(Fixture, BadFilterNameIsA400WithDockersMessage) {
+TEST_F(EventRoutes, BadFilterNameIsA400WithDockersMessage) {
     const Response res = get("/events?filters=%7B%22bogus%22%3A%7B%22x%22%3Atrue%7D%7D");
     EXPECT_EQ(res.status, 400);
     EXPECT_EQ(json::parse(res.body)["message"], "invalid filter 'bogus'");
 }
 
-TEST_F(Fixture, SinceAfterUntilIsRefused) {
+TEST_F(EventRoutes, SinceAfterUntilIsRefused) {
     const Response res = get("/events?since=200&until=100");
     EXPECT_EQ(res.status, 400);
     EXPECT_NE(json::parse(res.body)["message"].get<std::string>().find("cannot be after"), std::string::npos);
