@@ -88,6 +88,8 @@ TEST(DiskUsageView, JsonRowsHaveDockersFieldsAsStrings) {
     std::getline(in, first);
     // Keys sorted, as Go's encoding/json writes a map.
     EXPECT_EQ(first, R"J({"Active":"1","Reclaimable":"3MB (60%)","Size":"5MB","TotalCount":"2","Type":"Images"})J");
+    // The bare word "json" is docker's shorthand for {{json .}}.
+    EXPECT_EQ(summary(sample(), "json"), lines);
     EXPECT_EQ(summary(sample(), "{{.Type}}: {{.Reclaimable}}"),
               "Images: 3MB (60%)\nContainers: 2MB (99%)\nLocal Volumes: 4.096kB (0%)\nBuild Cache: 0B\n");
 }
