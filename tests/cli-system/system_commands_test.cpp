@@ -102,7 +102,7 @@ TEST_F(SystemCommands, PruneWithoutVolumesLeavesThemAndAllTakesTaggedImages) {
     EXPECT_NE(find("POST /build/prune")->query().find("all=1"), std::string::npos);
 }
 
-TEST_F(SystemCommands, PruneWithNothingToDoPrintsOnlyTheTotal) {
+TEST_F(SystemCommands, PruneThatRemovesNothingPrintsOnlyTheTotal) {
     on("POST /containers/prune", json_reply(R"({"ContainersDeleted":null,"SpaceReclaimed":0})"));
     on("POST /networks/prune", json_reply(R"({"NetworksDeleted":null})"));
     on("POST /images/prune", json_reply(R"({"ImagesDeleted":null,"SpaceReclaimed":0})"));
