@@ -31,17 +31,18 @@ std::filesystem::path make_scratch_root() {
 } // namespace
 
 const std::filesystem::path &scratch_root() {
-    static const std::filesystem::path root = [] {
-        auto path = make_scratch_root();
-        // libFuzzer leaves through exit(); a static's destructor would run
-        // after the services that still hold files below it.
+    // Never destroyed, so the exit handler below can still read it (a
+    // static object's destructor would run before a handler registered
+    // while it was being made). libFuzzer leaves through exit() too.
+    static const std::filesystem::path *const root = [] {
+        const auto *path = new std::filesystem::path(make_scratch_root());
         std::atexit([] {
             std::error_code ec;
             std::filesystem::remove_all(scratch_root(), ec);
         });
         return path;
     }();
-    return root;
+    return *root;
 }
 
 void NoLayersDriver::create(const std::string &, const std::string &, bool, const images::LayerCreateOptions &) {
