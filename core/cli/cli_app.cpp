@@ -33,6 +33,7 @@ void build_cli(CLI::App& app, CliContext& ctx) {
     add_login_command(app, ctx);
     add_logout_command(app, ctx);
     add_system_command(app, ctx);
+    add_events_command(app, ctx);
     add_completion_command(app, ctx);
 }
 

@@ -19,11 +19,6 @@ namespace {
 
 using namespace berth::cli;
 
-// The command tree lives in cli_app.cpp so tests can build the same one.
-void add_commands(CLI::App& app, CliContext& ctx) {
-    build_cli(app, ctx);
-    add_events_command(app, ctx);
-}
 
 int run_action(const CliContext& ctx) {
     try {
@@ -46,7 +41,8 @@ int run_action(const CliContext& ctx) {
 int main(int argc, char** argv) {
     CLI::App app("Berth: a Docker-compatible container engine", "berth");
     CliContext ctx;
-    add_commands(app, ctx);
+    // The command tree lives in cli_app.cpp so tests can build the same one.
+    build_cli(app, ctx);
 
     try {
         app.parse(argc, argv);
