@@ -20,22 +20,17 @@ namespace berth::containers {
 // The init layer's cache id for a container.
 inline std::string init_layer_id(const std::string &container_id) { return container_id + "-init"; }
 
-// Creates the mount points below rootfs (the mounted init layer). Every path
-// is resolved with the rootfs as "/", so an image's symlinks cannot lead
-// outside it; an entry that exists already is left as it is. What it makes
-// belongs to the container's root: host ids root_uid/root_gid (not 0 under
-// userns-remap).
-void populate_init_layer(const std::string &rootfs, unsigned root_uid = 0, unsigned root_gid = 0);
-
-// The content of the /etc mount points in the init layer (see write_init_file).
+// The content of the /etc mount points in the init layer: what is bound over
+// them, so `docker cp` of /etc/hostname, which reads the layers and not the
+// container's mounts, finds what the container sees.
 struct InitLayerFiles {
     std::string hostname, hosts, resolv_conf;
 };
 
 // The init layer as an uncompressed tar for apply_diff, decided against
 // image_root, a read-only view of the image the layer goes on ("" for an
-// image without layers). The same rules as populate_init_layer followed by
-// write_init_file: what the image lacks is added (owned by the container's
+// image without layers). Every path is resolved with the view as "/", so an
+// image's symlinks cannot lead outside it. What the image lacks is added (owned by the container's
 // root, id 0 in the tar; apply_diff maps it); the /etc files the image has
 // as regular files get the new content and keep their mode and owner; any
 // other entry the image has stays as it is, and nothing is put below an
@@ -43,11 +38,5 @@ struct InitLayerFiles {
 // own mode, owner and time (a mounted fill's copy-up keeps them too); ids
 // seen in the view are host ids, mapped back through `ids`.
 std::string init_layer_tar(const std::string &image_root, const InitLayerFiles &files, const config::IdMap &ids);
-
-// Gives an init-layer file (one of the /etc mount points) the content of the
-// file bound over it, so `docker cp` of /etc/hostname, which reads the
-// layers and not the container's mounts, finds what the container sees.
-void write_init_file(const std::string &rootfs, const std::string &dir, const std::string &name,
-                     const std::string &content);
 
 } // namespace berth::containers
