@@ -392,15 +392,29 @@ struct HttpServer::Impl {
             }
             ssl_ctx->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert);
         }
-        const auto colon = hostport.rfind(':');
-        if (colon == std::string::npos) throw std::runtime_error("invalid address " + address + ": want tcp://host:port");
-        std::string host = hostport.substr(0, colon);
-        if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+        // host[:port] or [v6][:port]; TCP is always TLS here, so a missing
+        // port is dockerd's TLS port, 2376.
+        std::string host = hostport, port_text = "2376";
+        if (!hostport.empty() && hostport.front() == '[') {
+            const auto close = hostport.find(']');
+            if (close == std::string::npos) throw std::runtime_error("invalid address " + address + ": missing ']'");
+            host = hostport.substr(1, close - 1);
+            if (close + 1 < hostport.size()) {
+                if (hostport[close + 1] != ':') throw std::runtime_error("invalid address " + address + ": want tcp://[v6]:port");
+                port_text = hostport.substr(close + 2);
+            }
+        } else if (const auto colon = hostport.rfind(':'); colon != std::string::npos) {
+            host = hostport.substr(0, colon);
+            port_text = hostport.substr(colon + 1);
+        }
         if (host.empty()) host = "0.0.0.0";
         Listener l;
         l.address = address;
         try {
-            const auto port = static_cast<unsigned short>(std::stoi(hostport.substr(colon + 1)));
+            if (port_text.empty() || port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5 ||
+                std::stoi(port_text) > 65535)
+                throw std::runtime_error("invalid port \"" + port_text + "\"");
+            const auto port = static_cast<unsigned short>(std::stoi(port_text));
             tcp::endpoint ep(net::ip::make_address(host), port);
             l.tcp_acceptor = std::make_unique<tcp::acceptor>(io, ep, /*reuse_address=*/true);
         } catch (const std::exception &e) {
