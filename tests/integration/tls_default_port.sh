@@ -15,15 +15,30 @@ for old in $(ip netns list 2>/dev/null | awk '/^berth-tlsport-/ { print $1 }'); 
     pid_alive "${old#berth-tlsport-}" || ip netns del "$old" 2>/dev/null
 done
 ip netns add "$NS" || fail "ip netns add $NS"
-# it_cleanup reads the exit status first: hand it on after deleting the namespace.
-trap 'rc=$?; ip netns del "$NS" 2>/dev/null; (exit $rc); it_cleanup' EXIT
+# On exit: end whatever still runs in the namespace, delete it, then the
+# usual clean-up (which reads the exit status first: hand it on).
+ns_cleanup() {
+    set +e
+    local pids
+    pids=$(ip netns pids "$NS" 2>/dev/null)
+    if [ -n "$pids" ]; then
+        kill $pids 2>/dev/null
+        sleep 1
+        pids=$(ip netns pids "$NS" 2>/dev/null)
+        [ -z "$pids" ] || kill -9 $pids 2>/dev/null
+    fi
+    ip netns del "$NS" 2>/dev/null
+}
+trap 'rc=$?; ns_cleanup; (exit $rc); it_cleanup' EXIT
 ip netns exec "$NS" ip link set lo up || fail "lo up in $NS"
 
 make_ca ca
 make_cert ca server berthd serverAuth
 make_cert ca client client clientAuth
 
-printf '#!/bin/sh\nexec ip netns exec %s %s "$@"\n' "$NS" "$BERTHD" >"$T/berthd-in-ns"
+# nsenter execs berthd in place (ip netns exec may fork and wait), so the
+# pid the harness stops is berthd's own.
+printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s "$@"\n' "$NS" "$BERTHD" >"$T/berthd-in-ns"
 chmod +x "$T/berthd-in-ns"
 BERTHD=$T/berthd-in-ns berthd_spawn "$T/berthd.log" --data-root "$T/data" --exec-root "$T/run" \
     -H tcp://127.0.0.1 --tlsverify --tlscacert "$pki/ca.pem" --tlscert "$pki/server.pem" --tlskey "$pki/server-key.pem"
