@@ -63,7 +63,7 @@ run_ctest() {
       # What the failed tests said of themselves (their FAIL lines, printed
       # by --output-on-failure), so the tail of a CI log tells why.
       while IFS= read -r t; do problems+=("      $t"); done < <(
-        grep -E '^(FAIL|\[  FAILED  \]|.*Failure$)' "$out" | cut -c1-240 | head -n 20 || true)
+        grep -E '^(FAIL|\[  FAILED  \]|.*runtime error:|.*ERROR: AddressSanitizer)' "$out" | cut -c1-240 | head -n 20 || true)
     fi
   fi
   if ((rc != 0)) && [[ -z $line || ${failed:-0} -eq 0 ]]; then

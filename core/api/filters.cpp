@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <regex>
+#include <stdexcept>
 
 namespace berth::api {
 
@@ -54,6 +56,19 @@ bool labels_match(const std::map<std::string, std::string> &labels, const std::s
     return eq == std::string::npos || it->second == filter.substr(eq + 1);
 }
 
+// The largest whole number of seconds int64 nanoseconds hold.
+constexpr double kMaxSeconds = 9223372036.0;
+
+// A run of digits as a number; one too large for a double is infinity (and
+// refused by the bound above), not std::out_of_range.
+double number_of(const std::string &digits) {
+    try {
+        return std::stod(digits);
+    } catch (const std::out_of_range &) {
+        return std::numeric_limits<double>::infinity();
+    }
+}
+
 std::chrono::system_clock::time_point parse_until(const std::string &v) {
     const auto now = std::chrono::system_clock::now();
     static const std::regex duration(R"(^((\d+(\.\d+)?)(h|m|s|ms))+$)");
@@ -61,19 +76,22 @@ std::chrono::system_clock::time_point parse_until(const std::string &v) {
         double seconds = 0;
         static const std::regex part(R"((\d+(?:\.\d+)?)(ms|h|m|s))");
         for (std::sregex_iterator it(v.begin(), v.end(), part), end; it != end; ++it) {
-            const double x = std::stod((*it)[1]);
+            const double x = number_of((*it)[1]);
             const std::string unit = (*it)[2];
             seconds += unit == "h" ? x * 3600 : unit == "m" ? x * 60 : unit == "s" ? x : x / 1000;
         }
+        // Go's durations stop at about 292 years (int64 nanoseconds); beyond
+        // that ParseDuration fails, and the cast below would overflow.
+        if (seconds >= kMaxSeconds) throw ApiError(400, "failed to parse value as time or duration: \"" + v + "\"");
         return now - std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(seconds));
     }
     if (const auto ns = images::parse_rfc3339_ns(v))
         return std::chrono::system_clock::time_point(
             std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(*ns)));
     static const std::regex unix_ts(R"(^\d+(\.\d+)?$)");
-    if (std::regex_match(v, unix_ts))
+    if (std::regex_match(v, unix_ts) && number_of(v) < kMaxSeconds)
         return std::chrono::system_clock::time_point(
-            std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(std::stod(v))));
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(number_of(v))));
     throw ApiError(400, "failed to parse value as time or duration: \"" + v + "\"");
 }
 

@@ -5,6 +5,7 @@
 #include "fuzz_services.h"
 
 #include "api/container_routes.h"
+#include "api/filters.h"
 #include "api/network_routes.h"
 #include "api/router.h"
 #include "containers/service/create_config.h"
@@ -18,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 using namespace berth;
 using nlohmann::json;
@@ -129,3 +131,21 @@ TEST(RouterRegressions, DotSegmentsReachNoRoute) {
 }
 
 } // namespace
+
+// An `until` duration or unix time beyond int64 nanoseconds (Go's limit) was
+// cast to a time point with signed overflow (UBSan in the corpus replay);
+// 400 digits made std::stod throw out_of_range. Both are dockerd's 400 now.
+TEST(UntilRegressions, BeyondGoDurationsIsA400) {
+    const std::vector<std::string> too_far = {"99999999999999999999999h", "9223372037s",
+                                              std::string(400, '9') + "s", std::string(400, '9'), "99999999999"};
+    for (const std::string &v : too_far) {
+        try {
+            api::parse_until(v);
+            ADD_FAILURE() << v << " was accepted";
+        } catch (const api::ApiError &e) {
+            EXPECT_EQ(400, e.status()) << v;
+        }
+    }
+    EXPECT_NO_THROW(api::parse_until("24h"));
+    EXPECT_NO_THROW(api::parse_until("1700000000.5"));
+}
