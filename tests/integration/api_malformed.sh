@@ -10,8 +10,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/image_lib.sh"
 . "$(dirname "$0")/container_lib.sh"
+# Its networks are bridges: berthd runs in a network namespace of its own.
+. "$(dirname "$0")/network_lib.sh"
 
-ct_setup
+nt_setup
 P=am$$
 V=/v1.43
 
