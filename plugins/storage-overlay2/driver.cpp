@@ -92,7 +92,7 @@ void Driver::create(const std::string &id, const std::string &parent, bool rw, c
     Layout::require_valid_id(id, "layer");
     const CreateOptions options = check_create_options(storage_opts_json);
     auto guard = locks_.lock(id);
-    layout_.create(id, parent, rw);
+    layout_.create(id, parent, rw, !options.volatile_mounts);
     // Written after the layer's rename and never synced: a marker lost to
     // a kill -9 or a power cut only brings back ordinary synced mounts.
     if (rw && options.volatile_mounts) {

@@ -63,12 +63,12 @@ static void write_all(int fd, std::string_view content, const fs::path &path) {
     }
 }
 
-void write_new_file_synced(const fs::path &path, std::string_view content, mode_t mode) {
+void write_new_file(const fs::path &path, std::string_view content, bool sync, mode_t mode) {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
     if (!fd) fail_errno(errno, "create", path.native(), BERTH_E_IO);
     if (::fchmod(fd.get(), mode) != 0) fail_errno(errno, "chmod", path.native(), BERTH_E_IO);
     write_all(fd.get(), content, path);
-    if (::fsync(fd.get()) != 0) fail_errno(errno, "fsync", path.native(), BERTH_E_IO);
+    if (sync && ::fsync(fd.get()) != 0) fail_errno(errno, "fsync", path.native(), BERTH_E_IO);
 }
 
 void fsync_dir(const fs::path &dir) {

@@ -39,11 +39,11 @@ std::optional<std::string> read_file_if_exists(const fs::path &path);
 // being absent means the layer is damaged, not that it is absent).
 std::string read_file(const fs::path &path);
 
-// Create path (it must not exist) with content and fsync it, without the
-// temp name and the fsync of the directory: for a file inside a directory
-// that is itself still a temp name, whose one fsync before its rename into
-// place makes every entry in it durable at once.
-void write_new_file_synced(const fs::path &path, std::string_view content, mode_t mode = 0644);
+// Create path (it must not exist) with content and, when `sync`, fsync it,
+// without the temp name and the fsync of the directory: for a file inside a
+// directory that is itself still a temp name, whose one fsync before its
+// rename into place makes every entry in it durable at once.
+void write_new_file(const fs::path &path, std::string_view content, bool sync, mode_t mode = 0644);
 
 // fsync a directory so a rename or create inside it is durable.
 void fsync_dir(const fs::path &dir);

@@ -138,7 +138,7 @@ bool Layout::is_rw(const std::string &id) const {
     return ::lstat(work_dir(id).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-void Layout::create(const std::string &id, const std::string &parent_id, bool rw) const {
+void Layout::create(const std::string &id, const std::string &parent_id, bool rw, bool durable) const {
     require_valid_id(id, "layer");
     if (!parent_id.empty()) require_valid_id(parent_id, "parent");
     if (exists(id)) fail(BERTH_E_EXISTS, "layer " + id + " already exists");
@@ -167,7 +167,7 @@ void Layout::create(const std::string &id, const std::string &parent_id, bool rw
         // The files of the temp directory need no temp names of their own
         // (nobody reads the directory before its rename) nor a directory
         // fsync each: the one fsync of tmp below covers both entries.
-        if (!lower.empty()) write_new_file_synced(tmp / "lower", lower);
+        if (!lower.empty()) write_new_file(tmp / "lower", lower, durable);
 
         // The link is made before the rename: a crash in between leaves a
         // dangling link (swept), never a layer that children cannot mount.
@@ -181,15 +181,17 @@ void Layout::create(const std::string &id, const std::string &parent_id, bool rw
                 fail_errno(errno, "symlink", (links_dir() / name).native(), BERTH_E_IO);
             }
         }
-        write_new_file_synced(tmp / "link", name);
-        fsync_dir(tmp);
-        fsync_dir(links_dir());
+        write_new_file(tmp / "link", name, durable);
+        if (durable) {
+            fsync_dir(tmp);
+            fsync_dir(links_dir());
+        }
         if (rename_noreplace(tmp, dir(id)) != 0) {
             const int err = errno;
             if (err == EEXIST || err == ENOTEMPTY) fail(BERTH_E_EXISTS, "layer " + id + " already exists");
             fail_errno(err, "rename", dir(id).native(), BERTH_E_IO);
         }
-        fsync_dir(home_);
+        if (durable) fsync_dir(home_);
     } catch (...) {
         if (!link.empty()) ::unlink(link.c_str());
         layertar::remove_tree(tmp);

@@ -63,7 +63,9 @@ public:
     bool is_rw(const std::string &id) const;
 
     // Make the layer (EXISTS / NOTFOUND for the parent as storage.h says).
-    void create(const std::string &id, const std::string &parent, bool rw) const;
+    // Durable unless `durable` is false: then no fsyncs, for a layer that
+    // need not survive a host crash (CreateOptions::volatile_mounts).
+    void create(const std::string &id, const std::string &parent, bool rw, bool durable = true) const;
     // Remove the layer's dir and link (NOTFOUND when absent). The caller
     // made sure it is not mounted.
     void remove(const std::string &id) const;

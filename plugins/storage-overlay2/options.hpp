@@ -27,10 +27,12 @@ DriverOptions parse_driver_options(const char *config_json);
 
 // The per-layer options of create that the driver honours.
 struct CreateOptions {
-    // "volatile": "true" — the layer's content need not survive a host
-    // crash (berthd: the RW layer of a container removed at its exit), so
-    // its mounts use overlay's volatile option: no sync of the whole upper
-    // file system at unmount, and fsync inside is not passed down.
+    // "volatile": "true" — the layer need not survive a host crash
+    // (berthd: the init and RW layers of a container removed at its exit),
+    // so it is made without fsyncs (a kill -9 still finds it whole or
+    // absent: the rename into place is atomic), and its rw mounts use
+    // overlay's volatile option: no sync of the whole upper file system at
+    // unmount, and fsync inside is not passed down.
     bool volatile_mounts = false;
 };
 

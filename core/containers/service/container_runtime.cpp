@@ -504,8 +504,15 @@ void ContainerService::handle_exit(const std::string &id, int exit_code, bool oo
         finish_task_deletion();
         schedule_restart(id, delay);
     } else if (removal_begun) {
+        // The record goes (and `run --rm`, waiting for "removed", is told)
+        // before the runtime's delete is joined: the shim started that
+        // delete at the exit by itself and finishes it whatever berthd
+        // does, and the client need not wait for a process start of the
+        // runtime. The bundle, where the runtime logs, goes after the join
+        // (finish_task_deletion); a crash before it leaves the bundle and
+        // an idle shim, which the next start sweeps (sweep_orphan_bundles).
         try {
-            remove_locked(c, *l, true, finish_task_deletion);
+            remove_locked(c, *l, true, {}, /*keep_bundle=*/task_deletion.joinable());
         } catch (const std::exception &e) {
             spdlog::warn("auto-remove {}: {}", id.substr(0, 12), e.what());
         }
@@ -726,6 +733,33 @@ void ContainerService::restore_all() {
         } catch (const std::exception &e) {
             spdlog::warn("restore of container {}: {}", c.id.substr(0, 12), e.what());
         }
+    }
+    sweep_orphan_bundles();
+}
+
+// A bundle in the exec root whose container has no record: berthd died
+// between an auto-removed container's record removal and the runtime's
+// delete (handle_exit). Its shim, if alive, is told to delete (it ends the
+// runtime's state and exits); without one, the exec driver deletes the
+// runtime's state itself. Only the daemon's own exec root is swept: the
+// shared directory for long exec roots (bundle_dir) also holds other
+// daemons' bundles.
+void ContainerService::sweep_orphan_bundles() {
+    std::error_code ec;
+    for (const auto &entry : fs::directory_iterator(cfg_.exec_root, ec)) {
+        const std::string id = entry.path().filename().string();
+        if (id.size() != 64 || id.find_first_not_of("0123456789abcdef") != std::string::npos) continue;
+        if (!entry.is_directory(ec) || store_->get(id) || bundle_dir(id) != entry.path().string()) continue;
+        Container orphan;
+        orphan.id = id;
+        try {
+            exec_->restore(id, shim_options(orphan));
+            exec_->remove(id);
+        } catch (const std::exception &e) {
+            spdlog::debug("orphan bundle {}: {}", id.substr(0, 12), e.what());
+        }
+        fs::remove_all(entry.path(), ec);
+        spdlog::info("removed the bundle of container {}, which has no record", id.substr(0, 12));
     }
 }
 

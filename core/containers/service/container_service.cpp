@@ -211,8 +211,6 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         // The init layer is a read-only layer that apply_diff fills below:
         // no writable mount, whose unmount would sync the whole upper file
         // system (see init_layer.h).
-        driver.create(init_layer_id(c.id), req.top_layer_cache_id, false);
-        layer_made = true;
         // On overlay2 the RW layer needs its parent to exist, not to be
         // filled: it is made on another thread while the init layer is
         // filled below, so its fsyncs overlap that work. A driver that
@@ -220,15 +218,18 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         // Leaving the try block by an exception waits for it (the future's
         // destructor), so the clean-up below sees both layers as they are.
         const bool rw_layer_early = cfg_.storage_driver == "overlay2";
-        // The RW layer of a container removed at its exit need not survive
-        // a host crash (restore removes such a container whenever it finds
-        // it was running): overlay2 then mounts it volatile, and the
-        // unmount at the exit skips its sync of the whole upper file
-        // system, a sync whose result the removal right after throws away.
-        images::LayerCreateOptions rw_options;
+        // The layers of a container removed at its exit need not survive a
+        // host crash (restore removes such a container whenever it finds it
+        // was running): overlay2 then makes them without fsyncs and mounts
+        // the RW one volatile, so the unmount at the exit skips its sync of
+        // the whole upper file system, a sync whose result the removal
+        // right after throws away.
+        images::LayerCreateOptions layer_options;
         if (rw_layer_early && value_or<bool>(req.host_config, "AutoRemove", false))
-            rw_options.storage_opts_json = R"({"volatile":"true"})";
-        const auto make_rw_layer = [&driver, &rw_options, id = c.id] {
+            layer_options.storage_opts_json = R"({"volatile":"true"})";
+        driver.create(init_layer_id(c.id), req.top_layer_cache_id, false, layer_options);
+        layer_made = true;
+        const auto make_rw_layer = [&driver, &rw_options = layer_options, id = c.id] {
             driver.create(id, init_layer_id(id), true, rw_options);
         };
         std::future<void> rw_layer;
@@ -374,7 +375,7 @@ void ContainerService::remove(const std::string &ref, bool force, bool remove_vo
 }
 
 void ContainerService::remove_locked(Container &c, Live &l, bool remove_volumes,
-                                     const std::function<void()> &before_record_removal) {
+                                     const std::function<void()> &before_record_removal, bool keep_bundle) {
     if (l.has_task) cleanup_runtime(c, l);
     detach_networks(c.id); // a crash between exit and detach leaves endpoint records
     for (const auto &m : c.mount_points)
@@ -399,7 +400,7 @@ void ContainerService::remove_locked(Container &c, Live &l, bool remove_volumes,
     if (before_record_removal) before_record_removal();
     store_->remove(c.id);
     std::error_code ec;
-    fs::remove_all(bundle_dir(c.id), ec);
+    if (!keep_bundle) fs::remove_all(bundle_dir(c.id), ec);
     std::lock_guard lock(mu_);
     l.removed = true;
     for (auto &a : l.pending_attach) {

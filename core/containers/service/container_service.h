@@ -207,9 +207,12 @@ private:
     void set_manual_stop(const std::string &id, bool on);
     bool manual_stop_marked(const std::string &id) const;
     // before_record_removal runs after the layers are gone and before the
-    // record is (auto-remove joins the runtime's delete there).
+    // record is. keep_bundle: the runtime's delete still runs (the caller
+    // joins it, then removes the bundle).
     void remove_locked(Container &c, Live &l, bool remove_volumes,
-                       const std::function<void()> &before_record_removal = {});
+                       const std::function<void()> &before_record_removal = {}, bool keep_bundle = false);
+    // At start-up, after restore: bundles in the exec root without a record.
+    void sweep_orphan_bundles();
     void notify();
     bool wait_for_exit(const std::string &id, uint64_t seq, std::chrono::milliseconds timeout);
     std::string shim_options(const Container &c) const;

@@ -45,6 +45,13 @@ std::map<std::string, std::string> Container::labels() const {
     return out;
 }
 
+bool Container::auto_remove() const {
+    if (host_config_json.empty()) return false;
+    const json hc = json::parse(host_config_json, nullptr, false);
+    return hc.is_object() && hc.contains("AutoRemove") && hc["AutoRemove"].is_boolean() &&
+           hc["AutoRemove"].get<bool>();
+}
+
 // --- transitions (wording from moby's daemon/start.go, pause.go, unpause.go, delete.go) ---
 
 void Container::set_running(int new_pid, TimePoint now) {

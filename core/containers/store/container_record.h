@@ -48,6 +48,8 @@ struct Container {
 
     // Labels from config_json ("Labels"), empty when absent or unparsable.
     std::map<std::string, std::string> labels() const;
+    // HostConfig.AutoRemove (`run --rm`): the container is removed at its exit.
+    bool auto_remove() const;
 
     // --- transitions ---
     // The process started: running with `pid`. Throws AlreadyInState when it

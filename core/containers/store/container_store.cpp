@@ -84,7 +84,14 @@ std::string ContainerStore::reserve_name_locked(const std::string &requested, co
 void ContainerStore::write_locked(const Container &c) {
     const fs::path dir = container_dir(c.id);
     fs::create_directories(dir);
-    if (!util::write_file_atomic(dir / kRecordFile, container_to_json(c)))
+    // A kill -9 finds the old record or the new one either way. Only a host
+    // crash tells the two apart, and the record of a container removed at
+    // its exit need not survive one (as its layers need not: overlay2 makes
+    // them volatile), so `run --rm` skips the two fsyncs of each of its
+    // four saves; after a power cut the store skips a torn record with a
+    // warning, like any broken one.
+    const auto durability = c.auto_remove() ? util::Durability::ProcessCrash : util::Durability::PowerLoss;
+    if (!util::write_file_atomic(dir / kRecordFile, container_to_json(c), 0600, durability))
         throw InternalError("cannot write container record " + (dir / kRecordFile).string() + ": " +
                             std::strerror(errno));
 }

@@ -1,6 +1,7 @@
 // runtime.hpp — running the OCI runtime binary (runc, crun) from the shim.
 // Synchronous on purpose: the shim is single-threaded and every runtime
-// command (create, start, kill, delete) is short.
+// command (create, start, kill, delete) is short. The one exception is the
+// delete the shim starts by itself when the container's init exits (spawn).
 #pragma once
 
 #include <string>
@@ -27,6 +28,10 @@ public:
                                  int err) const;
     // Same, capturing stdout+stderr (for start, kill, delete).
     RuntimeResult run_captured(const std::vector<std::string> &args) const;
+    // Start `<runtime> <global args> --log L <args>` with stdio on
+    // /dev/null, niced, and return its pid without waiting (-1 when fork
+    // failed); the caller reaps it.
+    int spawn(const std::vector<std::string> &args) const;
     // The last error message the runtime logged (its --log file), for
     // failures of create whose stderr was the container's.
     std::string last_logged_error() const;

@@ -151,6 +151,12 @@ void Server::reap_children() {
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
         if (pid == init_.pid) {
             record_exit(init_, st);
+            start_early_delete();
+            continue;
+        }
+        if (pid == early_delete_pid_) {
+            early_delete_status_ = exit_code_of(st);
+            early_delete_pid_ = -1;
             continue;
         }
         bool known = false;
@@ -159,6 +165,19 @@ void Server::reap_children() {
         // An exec process may exit before its pid file is read.
         if (!known) unclaimed_exits_[pid] = st;
     }
+}
+
+void Server::start_early_delete() {
+    if (early_delete_pid_ > 0 || early_delete_status_ >= 0) return;
+    early_delete_pid_ = runtime_.spawn({"delete", "--force", o_.id});
+}
+
+int Server::await_early_delete() {
+    if (early_delete_pid_ > 0) {
+        early_delete_status_ = wait_exit_code(early_delete_pid_);
+        early_delete_pid_ = -1;
+    }
+    return early_delete_status_;
 }
 
 // delete: the container is gone, so are the files the shim kept for it (the

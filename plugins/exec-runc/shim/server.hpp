@@ -86,6 +86,17 @@ private:
     std::string exit_reply(const Proc &p) const;
     void write_exit_file();
     void remove_files();
+    // The runtime's delete, started as soon as the init exits so that it
+    // overlaps berthd's own handling of the exit (saving the record,
+    // unmounting, removing an --rm container's layers) instead of
+    // following it. Docker deletes the task at exit too; nothing needs the
+    // runtime's state of a stopped container: the OOM counter is read
+    // first (record_exit), and kill/exec of a stopped container fail either
+    // way. The delete request waits for it (await_early_delete).
+    void start_early_delete();
+    // The early delete's exit code once it has ended (waiting for it if it
+    // runs), or -1 when none was started.
+    int await_early_delete();
     void close_stdin(Proc &p);
     void broadcast(Proc &p, const char *data, size_t len, bool is_stderr);
 
@@ -100,6 +111,8 @@ private:
     std::string oom_file_;    // the memory cgroup's oom_kill counter file
     long long oom_base_ = 0;  // its value when the container was created
     bool oom_killed_ = false;
+    int early_delete_pid_ = -1;     // the running early delete, reaped in reap_children
+    int early_delete_status_ = -1;  // its exit code once reaped
     int listen_fd_ = -1;
     int signal_fd_ = -1;
     bool quit_ = false;

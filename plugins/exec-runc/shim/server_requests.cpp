@@ -232,8 +232,13 @@ std::string Server::handle_request(int fd, const std::string &line, std::vector<
         return "{\"ok\":true}\n";
     }
     if (cmd == "delete") {
-        RuntimeResult r = runtime_.run_captured({"delete", "--force", o_.id});
-        if (!r.ok()) return error_reply(r.output);
+        // Usually the delete started at the init's exit has done it; run it
+        // here when none ran (the container never exited: a forced removal)
+        // or it failed, so that the reply carries the runtime's error.
+        if (await_early_delete() != 0) {
+            RuntimeResult r = runtime_.run_captured({"delete", "--force", o_.id});
+            if (!r.ok()) return error_reply(r.output);
+        }
         remove_files();
         quit_ = true;
         return "{\"ok\":true}\n";
