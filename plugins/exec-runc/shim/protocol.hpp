@@ -12,6 +12,9 @@
 // "@<exec_id> " before kill <signal> | wait | attach | resize | close_stdin |
 // state | reported addresses that exec process instead of init; "reported"
 // tells the shim the plugin has announced the exec's exit event.
+// When init exits the shim deletes the runtime's state of the container by
+// itself (the runtime's delete, started at once); a later delete waits for
+// that and ends the shim.
 // wait and state of init answer "oom_killed" too; the exit file holds
 // {"exit_code":N,"exited_at":"...","oom_killed":bool}.
 // attach carries its fds as SCM_RIGHTS on the request line, in the order
