@@ -252,6 +252,15 @@ int run(const config::DaemonConfig &given) {
     ctx.engine_id = engine_id(config.data_root);
     ctx.started = std::chrono::system_clock::now();
 
+    // The API's sockets first, as dockerd opens its listeners before the
+    // daemon: a bad -H (or TCP without TLS, a socket another daemon
+    // serves) refuses start before any plugin, bridge or nft table is set
+    // up. Nothing is accepted before server.start(); clients that connect
+    // meanwhile wait in the backlog. The routes are added below.
+    api::Router router;
+    api::HttpServer server(router, api::TlsFiles{config.tlscacert, config.tlscert, config.tlskey});
+    for (const auto &host : config.hosts) server.listen(host);
+
     plugins::RegistryOptions opts;
     if (auto bundled = util::bundled_plugin_dir(); !bundled.empty()) opts.plugin_dirs.push_back(bundled);
     for (const auto &d : config.plugin_dirs) opts.plugin_dirs.push_back(d);
@@ -304,7 +313,6 @@ int run(const config::DaemonConfig &given) {
     }
     ctx.volumes->unmount_idle(); // mounts no restored container uses
 
-    api::Router router;
     api::add_system_routes(router, ctx);
     api::add_plugin_routes(router, ctx);
     api::add_event_routes(router, *ctx.events);
@@ -323,8 +331,6 @@ int run(const config::DaemonConfig &given) {
     const auto authz = api::AuthzMiddleware::from_registry(config.authorization_plugins, *ctx.plugins, *ctx.executor);
     if (!config.authorization_plugins.empty()) router.set_authz(authz.get());
 
-    api::HttpServer server(router, api::TlsFiles{config.tlscacert, config.tlscert, config.tlskey});
-    for (const auto &host : config.hosts) server.listen(host);
     server.start();
 
     util::write_file_atomic(config.pidfile, std::to_string(::getpid()) + "\n", 0644);

@@ -67,8 +67,14 @@ else
     note "docker CLI not installed; its check skipped"
 fi
 
-note "a bad port is refused at start"
-out=$(timeout 10 "$BERTHD" --data-root "$T/data2" --exec-root "$T/run2" -H tcp://127.0.0.1:99999 --tlsverify \
+note "a bad port is refused at start, before anything is set up"
+# In the test's namespace and with the default bridge on (no --bridge
+# none): a start refused for its -H must not leave berth0 or berth's nft
+# table behind (the listeners open before the networks).
+out=$(timeout 10 "$T/berthd-in-ns" --data-root "$T/data2" --exec-root "$T/run2" -H tcp://127.0.0.1:99999 --tlsverify \
     --tlscacert "$pki/ca.pem" --tlscert "$pki/server.pem" --tlskey "$pki/server-key.pem" 2>&1) &&
     fail "berthd started with port 99999"
 assert_contains "$out" 'invalid port "99999"' "berthd names the bad port"
+if ip -n "$NS" link show berth0 >/dev/null 2>&1; then fail "a refused start left the default bridge berth0"; fi
+if ip netns exec "$NS" nft list table ip berth >/dev/null 2>&1; then fail "a refused start left nft table ip berth"; fi
+note "no berth0 and no nft table after the refused start"
