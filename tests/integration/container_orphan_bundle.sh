@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# container_orphan_bundle.sh — berthd's start-up sweep of bundles without a
+# record (ContainerService::sweep_orphan_bundles). berthd removes an
+# auto-removed container's record before the runtime's delete is joined and
+# the bundle removed; a crash in between leaves a bundle in the exec root,
+# a shim and the runtime's state with no container to own them. Simulated
+# here: a running `sleep 300` container, kill -9 berthd, its record
+# directory removed, berthd started again. Then
+#   - the container's shim and its sleep process are gone;
+#   - the same when the shim died too while berthd was down (the runtime's
+#     state is then deleted without a shim);
+#   - runc no longer knows the container and the bundle directory is gone;
+#   - the daemon log names the removal ("which has no record");
+#   - what is not a container's bundle (a directory whose name is no
+#     64-hex ID, such as "keep-me") is left alone, and so is a container
+#     that still has its record (running, the same process).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/image_lib.sh"
+. "$(dirname "$0")/container_lib.sh"
+
+# The sweep looks at the daemon's own exec root only, and bundles are kept
+# there only while <exec root>/<ID>/<longest socket name> fits a unix
+# socket path (a longer root moves them to a directory other daemons share,
+# see ContainerService::bundle_dir). lib.sh's "$T/run" is two characters too
+# long, so this daemon gets "$T/r", which fits as the default /run/berth
+# does.
+EXEC_ROOT="$T/r"
+[ $((${#EXEC_ROOT} + 1 + 64 + 20)) -le 107 ] || fail "exec root $EXEC_ROOT is too long to hold bundles"
+
+start_short_root_berthd() {
+    berthd_spawn "$BERTHD_LOG" --data-root "$T/data" --exec-root "$EXEC_ROOT" -H "$HOST" --log-level debug
+    BERTHD_PID=$SPAWNED_PID
+    wait_ping "$SOCK" "$BERTHD_PID" "$BERTHD_LOG"
+}
+
+# ct_setup's steps, with the daemon above.
+command -v docker >/dev/null || skip "docker CLI not installed"
+command -v runc >/dev/null || skip "runc not installed"
+start_short_root_berthd
+use_docker_cli
+need_route GET /v1.43/containers/json "containers"
+need_route POST /v1.43/containers/create "containers"
+import_busybox
+P=ob$$
+NET=(--network none)
+
+# The berth-shim process of container ID (it is started with --id <ID>).
+shim_of() {
+    local p args
+    for p in $(pgrep -x berth-shim); do
+        args=$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline") || continue
+        if grep -qx -- "$1" <<<"$args"; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# The runtime's global arguments a shim was given (--runtime-arg ...), one
+# a line: `runc state` must look where the shim's runc does.
+runtime_args_of() {
+    local args=() i
+    mapfile -t args < <(tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null)
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        [ "${args[i]}" != --runtime-arg ] || echo "${args[i + 1]}"
+    done
+}
+
+gone() { ! pid_alive "$1"; }
+
+# ct_cleanup finds containers by their records and shims: an orphan has
+# neither once the test has made it one, so a failing run deletes its
+# runtime state (and so its process) here before the usual clean-up.
+ORPHANS=()
+RUNC_ARGS=()
+_ob_exit() {
+    local rc=$? id
+    set +e
+    for id in "${ORPHANS[@]}"; do
+        runc "${RUNC_ARGS[@]}" delete -f "$id" >/dev/null 2>&1
+    done
+    (exit "$rc")
+    _ct_exit
+}
+trap _ob_exit EXIT
+
+kill9_berthd() {
+    kill -KILL "$BERTHD_PID"
+    reap "$BERTHD_PID"
+}
+
+note "a running container, and one that keeps its record"
+dk_ok run -d "${NET[@]}" --name "$P-orphan" busybox sleep 300
+ID=$OUT
+assert_match "$ID" '^[0-9a-f]{64}$' "docker run -d prints the full ID"
+PID=$(ci '{{.State.Pid}}' "$P-orphan")
+SHIM=$(shim_of "$ID") || fail "no berth-shim started with --id $ID"
+mapfile -t RUNC_ARGS < <(runtime_args_of "$SHIM")
+BUNDLE="$EXEC_ROOT/$ID"
+[ -d "$BUNDLE" ] || fail "the container's bundle is not at $BUNDLE: $(ls "$EXEC_ROOT")"
+runc "${RUNC_ARGS[@]}" state "$ID" >/dev/null 2>&1 || fail "runc does not know the running container $ID"
+RECORD_DIR="$T/data/containers/$ID"
+[ -d "$RECORD_DIR" ] || fail "the container's record is not at $RECORD_DIR"
+
+dk_ok run -d "${NET[@]}" --name "$P-noshim" busybox sleep 300
+NOSHIM=$OUT
+NOSHIM_PID=$(ci '{{.State.Pid}}' "$P-noshim")
+NOSHIM_SHIM=$(shim_of "$NOSHIM") || fail "no berth-shim started with --id $NOSHIM"
+[ -d "$EXEC_ROOT/$NOSHIM" ] || fail "the bundle of $P-noshim is not at $EXEC_ROOT/$NOSHIM"
+
+dk_ok run -d "${NET[@]}" --name "$P-kept" busybox sleep 300
+KEPT=$OUT
+KEPT_PID=$(ci '{{.State.Pid}}' "$P-kept")
+
+# Not bundles: no 64-hex name (one character short, upper case, a word).
+SHORT=${ID:0:63}
+UPPER=$(tr '[:lower:]' '[:upper:]' <<<"$ID")
+for d in keep-me "$SHORT" "$UPPER"; do
+    mkdir -p "$EXEC_ROOT/$d"
+    echo "not a bundle" >"$EXEC_ROOT/$d/file"
+done
+
+note "kill -9 berthd and one orphan's shim, then drop both orphans' records"
+kill9_berthd
+pid_alive "$PID" || fail "the container's process $PID died with berthd"
+pid_alive "$SHIM" || fail "the container's shim $SHIM died with berthd"
+ORPHANS=("$ID" "$NOSHIM")
+rm -rf "$RECORD_DIR"
+kill -KILL "$NOSHIM_SHIM"
+wait_exit "$NOSHIM_SHIM" 10 || fail "berth-shim $NOSHIM_SHIM survived SIGKILL"
+rm -rf "$T/data/containers/$NOSHIM"
+start_short_root_berthd
+
+note "after the restart"
+wait_until 30 "the orphan's shim $SHIM to exit" gone "$SHIM"
+wait_until 30 "the orphan's process $PID to be gone" gone "$PID"
+wait_until 30 "the orphan's bundle $BUNDLE to be removed" test ! -e "$BUNDLE"
+state_rc=0
+state_out=$(runc "${RUNC_ARGS[@]}" state "$ID" 2>&1) || state_rc=$?
+assert_ne 0 "$state_rc" "exit status of runc state of the orphan (output: $state_out)"
+assert_contains "$state_out" "does not exist" "runc state of the orphan"
+wait_until 10 "the daemon log to name the removal" \
+    grep -q "removed the bundle of container ${ID:0:12}, which has no record" "$BERTHD_LOG"
+
+note "an orphan whose shim died while berthd was down"
+wait_until 30 "the process $NOSHIM_PID of the orphan without a shim to be gone" gone "$NOSHIM_PID"
+wait_until 30 "the bundle $EXEC_ROOT/$NOSHIM to be removed" test ! -e "$EXEC_ROOT/$NOSHIM"
+state_rc=0
+state_out=$(runc "${RUNC_ARGS[@]}" state "$NOSHIM" 2>&1) || state_rc=$?
+assert_ne 0 "$state_rc" "exit status of runc state of the orphan without a shim (output: $state_out)"
+assert_contains "$state_out" "does not exist" "runc state of the orphan without a shim"
+grep -q "removed the bundle of container ${NOSHIM:0:12}, which has no record" "$BERTHD_LOG" ||
+    fail "the daemon log does not name the removal of ${NOSHIM:0:12}'s bundle"
+
+for d in keep-me "$SHORT" "$UPPER"; do
+    [ -f "$EXEC_ROOT/$d/file" ] || fail "the sweep removed $EXEC_ROOT/$d, which is no bundle"
+done
+removals=$(grep -c "which has no record" "$BERTHD_LOG" || true)
+assert_eq 2 "$removals" "bundle removals the daemon logged (only the two orphans')"
+
+dk_ok ps -a -q --no-trunc
+assert_not_contains "$OUT" "$ID" "docker ps -a after the restart (the orphan has no record)"
+assert_not_contains "$OUT" "$NOSHIM" "docker ps -a after the restart (the orphan without a shim has no record)"
+assert_eq running "$(ci '{{.State.Status}}' "$P-kept")" "the container with a record after the restart"
+assert_eq "$KEPT_PID" "$(ci '{{.State.Pid}}' "$P-kept")" "its Pid (re-adopted, not restarted)"
+[ -d "$EXEC_ROOT/$KEPT" ] || fail "the bundle of $P-kept, which has its record, was removed"
+pid_alive "$KEPT_PID" || fail "the process of $P-kept died"
+dk_ok rm -f "$P-kept"
+echo PASS
