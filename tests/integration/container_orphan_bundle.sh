@@ -13,7 +13,10 @@
 #   - the daemon log names the removal ("which has no record");
 #   - what is not a container's bundle (a directory whose name is no
 #     64-hex ID, such as "keep-me") is left alone, and so is a container
-#     that still has its record (running, the same process).
+#     that still has its record (running, the same process);
+#   - with an exec root too long for bundles, they live in the directory
+#     daemons share: there the orphan is swept, while a bundle of another
+#     daemon (its config.json's rootfs outside this data root) is not.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/image_lib.sh"
 . "$(dirname "$0")/container_lib.sh"
@@ -74,12 +77,14 @@ gone() { ! pid_alive "$1"; }
 # runtime state (and so its process) here before the usual clean-up.
 ORPHANS=()
 RUNC_ARGS=()
+FOREIGN_DIRS=()
 _ob_exit() {
     local rc=$? id
     set +e
     for id in "${ORPHANS[@]}"; do
         runc "${RUNC_ARGS[@]}" delete -f "$id" >/dev/null 2>&1
     done
+    for id in "${FOREIGN_DIRS[@]}"; do rm -rf "$id"; done
     (exit "$rc")
     _ct_exit
 }
@@ -167,4 +172,29 @@ assert_eq "$KEPT_PID" "$(ci '{{.State.Pid}}' "$P-kept")" "its Pid (re-adopted, n
 [ -d "$EXEC_ROOT/$KEPT" ] || fail "the bundle of $P-kept, which has its record, was removed"
 pid_alive "$KEPT_PID" || fail "the process of $P-kept died"
 dk_ok rm -f "$P-kept"
+
+note "a long exec root: the orphan in the shared bundle directory is swept, another daemon's bundle is not"
+# bundle_dir's directory for exec roots too long to hold socket paths.
+SHARED=/run/berth-bundles
+kill -TERM "$BERTHD_PID"
+wait_exit "$BERTHD_PID" 30 || fail "berthd did not stop on SIGTERM"
+EXEC_ROOT="$T/exec-root-long-enough-for-the-shared-directory"
+start_short_root_berthd
+dk_ok run -d "${NET[@]}" --name "$P-long" busybox sleep 300
+LONG=$OUT
+LONG_PID=$(ci '{{.State.Pid}}' "$P-long")
+LONG_SHIM=$(shim_of "$LONG") || fail "no berth-shim started with --id $LONG"
+[ -d "$SHARED/$LONG" ] || fail "the bundle of $P-long is not in $SHARED"
+FOREIGN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+mkdir -p "$SHARED/$FOREIGN"
+FOREIGN_DIRS+=("$SHARED/$FOREIGN")
+printf '{"root":{"path":"/another/data-root/storage/overlay2/%s/merged"}}\n' "$FOREIGN" >"$SHARED/$FOREIGN/config.json"
+kill9_berthd
+ORPHANS+=("$LONG")
+rm -rf "$T/data/containers/$LONG"
+start_short_root_berthd
+wait_until 30 "the shared-directory orphan's shim $LONG_SHIM to exit" gone "$LONG_SHIM"
+wait_until 30 "its process $LONG_PID to be gone" gone "$LONG_PID"
+wait_until 30 "its bundle $SHARED/$LONG to be removed" test ! -e "$SHARED/$LONG"
+[ -f "$SHARED/$FOREIGN/config.json" ] || fail "the sweep removed $SHARED/$FOREIGN, another daemon's bundle"
 echo PASS

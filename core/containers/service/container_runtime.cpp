@@ -737,19 +737,30 @@ void ContainerService::restore_all() {
     sweep_orphan_bundles();
 }
 
-// A bundle in the exec root whose container has no record: berthd died
-// between an auto-removed container's record removal and the runtime's
-// delete (handle_exit). Its shim, if alive, is told to delete (it ends the
+// A bundle whose container has no record: berthd died between an
+// auto-removed container's record removal and the runtime's delete
+// (handle_exit). Its shim, if alive, is told to delete (it ends the
 // runtime's state and exits); without one, the exec driver deletes the
-// runtime's state itself. Only the daemon's own exec root is swept: the
-// shared directory for long exec roots (bundle_dir) also holds other
-// daemons' bundles.
+// runtime's state itself. Bundles live in the exec root, or, for a long
+// exec root, in a directory shared by every daemon (bundle_dir): there only
+// a bundle whose config.json has its rootfs in this daemon's data root is
+// this daemon's to sweep.
 void ContainerService::sweep_orphan_bundles() {
+    const fs::path shared = fs::path(bundle_dir(std::string(64, '0'))).parent_path();
+    const std::string own_prefix = (cfg_.data_root / "").string();
+    const auto ours = [&](const fs::path &bundle) {
+        if (bundle.parent_path() == cfg_.exec_root) return true;
+        std::ifstream in(bundle / "config.json");
+        const json spec = json::parse(in, nullptr, false);
+        if (!spec.is_object() || !spec.contains("root") || !spec["root"].is_object()) return false;
+        return value_or<std::string>(spec["root"], "path", "").rfind(own_prefix, 0) == 0;
+    };
     std::error_code ec;
-    for (const auto &entry : fs::directory_iterator(cfg_.exec_root, ec)) {
+    for (const auto &entry : fs::directory_iterator(shared, ec)) {
         const std::string id = entry.path().filename().string();
         if (id.size() != 64 || id.find_first_not_of("0123456789abcdef") != std::string::npos) continue;
         if (!entry.is_directory(ec) || store_->get(id) || bundle_dir(id) != entry.path().string()) continue;
+        if (!ours(entry.path())) continue;
         Container orphan;
         orphan.id = id;
         try {
