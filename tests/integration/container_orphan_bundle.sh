@@ -79,10 +79,13 @@ ORPHANS=()
 RUNC_ARGS=()
 FOREIGN_DIRS=()
 _ob_exit() {
-    local rc=$? id
+    local rc=$? id p
     set +e
     for id in "${ORPHANS[@]}"; do
         runc "${RUNC_ARGS[@]}" delete -f "$id" >/dev/null 2>&1
+        # A sweep that failed leaves the orphan's shim and bundle too.
+        p=$(shim_of "$id") && kill -KILL "$p" 2>/dev/null
+        rm -rf "${SHARED:-/run/berth-bundles}/$id" "$EXEC_ROOT/$id"
     done
     for id in "${FOREIGN_DIRS[@]}"; do rm -rf "$id"; done
     (exit "$rc")
