@@ -184,3 +184,13 @@ TEST(EtcFiles, WritesThreeFilesWithMode0644) {
     write_etc_files(dir.path(), in);
     EXPECT_NE(slurp(paths.hosts).find("10.1.0.7\t0123456789ab\n"), std::string::npos);
 }
+
+TEST(EtcFiles, ReadTextFileGivesTheWholeTextOrNothing) {
+    ScratchDir dir;
+    const auto path = dir.path() / "resolv.conf";
+    const std::string text = "nameserver 10.0.0.1\nsearch example.test\noptions ndots:2\n";
+    std::ofstream(path) << text;
+    EXPECT_EQ(read_text_file(path), text);
+    EXPECT_EQ(read_text_file(dir.path() / "missing"), "");
+    EXPECT_EQ(read_text_file(dir.path()), "") << "a directory is not a text file";
+}

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fstream>
 #include <sstream>
 #include <system_error>
 
@@ -129,6 +130,13 @@ EtcFilePaths write_etc_files(const std::filesystem::path &dir, const EtcFilesInp
     write(p.hosts, hosts_text(in));
     write(p.resolv_conf, resolv_conf_text(in));
     return p;
+}
+
+std::string read_text_file(const std::filesystem::path &path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 } // namespace berth::containers

@@ -33,6 +33,10 @@ struct EtcFilePaths {
     std::filesystem::path hostname, hosts, resolv_conf;
 };
 
+// A small text file's content ("" when it cannot be read): the host's
+// /etc/hosts and /etc/resolv.conf, a container's resolv.conf.
+std::string read_text_file(const std::filesystem::path &path);
+
 // Writes the three files into dir (mode 0644, atomically); returns their paths.
 EtcFilePaths write_etc_files(const std::filesystem::path &dir, const EtcFilesInput &in);
 

@@ -12,8 +12,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <sstream>
 #include <unistd.h>
 
 namespace berth::containers {
@@ -41,13 +39,6 @@ void overwrite_in_place(const std::string &path, const std::string &text) {
     ::close(fd);
 }
 
-std::string read_text(const std::string &path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // Docker regenerates resolv.conf when a container's sandbox gains an
 // endpoint that needs the embedded resolver: a container started on the
 // default bridge and then connected to a user-defined network asks
@@ -55,9 +46,9 @@ std::string read_text(const std::string &path) {
 // still as Berth wrote it is replaced (Docker leaves one the user edited);
 // `in` describes the container with embedded_dns unset.
 void switch_resolv_conf_to_embedded_dns(const std::string &path, EtcFilesInput in) {
-    in.host_resolv = read_text(in.host_resolv_path);
+    in.host_resolv = read_text_file(in.host_resolv_path);
     in.embedded_dns = false;
-    if (read_text(path) != resolv_conf_text(in)) return; // already internal, edited, or the host file changed
+    if (read_text_file(path) != resolv_conf_text(in)) return; // already internal, edited, or the host file changed
     in.embedded_dns = true;
     overwrite_in_place(path, resolv_conf_text(in));
 }
@@ -95,16 +86,22 @@ void ContainerService::attach_networks(Container &c, int pid) {
     refresh_hosts(c);
 }
 
-EtcFilesInput ContainerService::etc_input_for(const Container &c) const {
-    const json cfg = parse_object(c.config_json);
-    const json hc = parse_object(c.host_config_json);
+EtcFilesInput ContainerService::etc_input_from(const json &cfg, const json &hc, const std::string &id) const {
     EtcFilesInput etc;
-    etc.hostname = value_or<std::string>(cfg, "Hostname", c.id.substr(0, 12));
+    etc.hostname = value_or<std::string>(cfg, "Hostname", id.substr(0, 12));
     etc.domainname = value_or<std::string>(cfg, "Domainname", "");
     etc.network_mode = value_or<std::string>(hc, "NetworkMode", "default");
     etc.extra_hosts = value_or<std::vector<std::string>>(hc, "ExtraHosts", {});
+    // The container's own DNS settings, else the daemon's (dockerd's order).
+    etc.dns = value_or<std::vector<std::string>>(hc, "Dns", cfg_.dns);
+    etc.dns_search = value_or<std::vector<std::string>>(hc, "DnsSearch", cfg_.dns_search);
+    etc.dns_options = value_or<std::vector<std::string>>(hc, "DnsOptions", cfg_.dns_opts);
     etc.ipv6_loopback = std::filesystem::exists("/proc/net/if_inet6");
     return etc;
+}
+
+EtcFilesInput ContainerService::etc_input_for(const Container &c) const {
+    return etc_input_from(parse_object(c.config_json), parse_object(c.host_config_json), c.id);
 }
 
 void ContainerService::refresh_hosts(const Container &c) {
@@ -178,11 +175,7 @@ void ContainerService::connect_network(const std::string &network, const std::st
     store_->save(c);
     try {
         if (!c.resolv_conf_path.empty() && net_->uses_embedded_dns(network_spec(c))) {
-            EtcFilesInput in = etc_input_for(c);
-            in.dns = value_or<std::vector<std::string>>(hc, "Dns", cfg_.dns);
-            in.dns_search = value_or<std::vector<std::string>>(hc, "DnsSearch", cfg_.dns_search);
-            in.dns_options = value_or<std::vector<std::string>>(hc, "DnsOptions", cfg_.dns_opts);
-            switch_resolv_conf_to_embedded_dns(c.resolv_conf_path, in);
+            switch_resolv_conf_to_embedded_dns(c.resolv_conf_path, etc_input_for(c));
         }
     } catch (const std::exception &e) {
         spdlog::warn("container {}: /etc/resolv.conf: {}", c.id.substr(0, 12), e.what());

@@ -18,9 +18,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
 #include <future>
-#include <sstream>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -236,29 +234,15 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         if (rw_layer_early) rw_layer = std::async(std::launch::async, make_rw_layer);
 
         const auto dir = store_->container_dir(c.id);
-        EtcFilesInput etc;
         // docker sends "Hostname":"" when -h is not given: the short ID then.
         if (value_or<std::string>(req.config, "Hostname", "").empty()) {
             req.config["Hostname"] = c.id.substr(0, 12);
             c.config_json = req.config.dump();
         }
-        etc.hostname = value_or<std::string>(req.config, "Hostname", c.id.substr(0, 12));
-        etc.domainname = value_or<std::string>(req.config, "Domainname", "");
-        etc.network_mode = value_or<std::string>(req.host_config, "NetworkMode", "default");
-        etc.extra_hosts = value_or<std::vector<std::string>>(req.host_config, "ExtraHosts", {});
-        etc.dns = value_or<std::vector<std::string>>(req.host_config, "Dns", cfg_.dns);
-        etc.dns_search = value_or<std::vector<std::string>>(req.host_config, "DnsSearch", cfg_.dns_search);
-        etc.dns_options = value_or<std::vector<std::string>>(req.host_config, "DnsOptions", cfg_.dns_opts);
-        etc.ipv6_loopback = fs::exists("/proc/net/if_inet6");
+        EtcFilesInput etc = etc_input_from(req.config, req.host_config, c.id);
         etc.embedded_dns = embedded_dns;
-        auto slurp = [](const char *p) {
-            std::ifstream in(p);
-            std::stringstream ss;
-            ss << in.rdbuf();
-            return ss.str();
-        };
-        etc.host_hosts = slurp("/etc/hosts");
-        etc.host_resolv = slurp("/etc/resolv.conf");
+        etc.host_hosts = read_text_file("/etc/hosts");
+        etc.host_resolv = read_text_file(etc.host_resolv_path);
         if (etc.network_mode == "host") {
             char host[256] = {};
             ::gethostname(host, sizeof host - 1);

@@ -19,6 +19,8 @@
 #include "containers/store/container_store.h"
 #include "images/image_service.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -193,6 +195,10 @@ private:
     void detach_networks(const std::string &id);
     void restore_networks(const Container &c);
     std::string network_settings_json(const Container &c) const; // "" without networking
+    // The /etc files' inputs a container's Config and HostConfig give,
+    // DNS settings falling back to the daemon's.
+    EtcFilesInput etc_input_from(const nlohmann::json &config, const nlohmann::json &host_config,
+                                 const std::string &id) const;
     EtcFilesInput etc_input_for(const Container &c) const;
     void refresh_hosts(const Container &c);
 
