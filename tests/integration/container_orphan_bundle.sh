@@ -16,7 +16,9 @@
 #     that still has its record (running, the same process);
 #   - with an exec root too long for bundles, they live in the directory
 #     daemons share: there the orphan is swept, while a bundle of another
-#     daemon (its config.json's rootfs outside this data root) is not.
+#     daemon (its config.json's rootfs outside this data root) is not;
+#   - an orphan started with another runtime (daemon.json "runtimes" with
+#     its own --root) whose shim is gone is deleted with that runtime.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/image_lib.sh"
 . "$(dirname "$0")/container_lib.sh"
@@ -83,6 +85,7 @@ _ob_exit() {
     set +e
     for id in "${ORPHANS[@]}"; do
         runc "${RUNC_ARGS[@]}" delete -f "$id" >/dev/null 2>&1
+        [ -z "${ALT_ROOT:-}" ] || runc --root "$ALT_ROOT" delete -f "$id" >/dev/null 2>&1
         # A sweep that failed leaves the orphan's shim and bundle too.
         p=$(shim_of "$id") && kill -KILL "$p" 2>/dev/null
         rm -rf "${SHARED:-/run/berth-bundles}/$id" "$EXEC_ROOT/$id"
@@ -200,4 +203,37 @@ wait_until 30 "the shared-directory orphan's shim $LONG_SHIM to exit" gone "$LON
 wait_until 30 "its process $LONG_PID to be gone" gone "$LONG_PID"
 wait_until 30 "its bundle $SHARED/$LONG to be removed" test ! -e "$SHARED/$LONG"
 [ -f "$SHARED/$FOREIGN/config.json" ] || fail "the sweep removed $SHARED/$FOREIGN, another daemon's bundle"
+
+note "a shim-less orphan of another runtime is deleted with that runtime (its own --root)"
+kill -TERM "$BERTHD_PID"
+wait_exit "$BERTHD_PID" 30 || fail "berthd did not stop on SIGTERM"
+EXEC_ROOT="$T/r"
+ALT_ROOT="$T/alt-runc-root"
+mkdir -p "$ALT_ROOT"
+printf '{"runtimes": {"runc-alt": {"path": "%s", "runtimeArgs": ["--root", "%s"]}}}\n' "$(command -v runc)" "$ALT_ROOT" \
+    >"$T/daemon.json"
+start_alt_berthd() {
+    berthd_spawn "$BERTHD_LOG" --data-root "$T/data" --exec-root "$EXEC_ROOT" -H "$HOST" --log-level debug \
+        --config-file "$T/daemon.json"
+    BERTHD_PID=$SPAWNED_PID
+    wait_ping "$SOCK" "$BERTHD_PID" "$BERTHD_LOG"
+}
+start_alt_berthd
+dk_ok run -d "${NET[@]}" --runtime runc-alt --name "$P-alt" busybox sleep 300
+ALT=$OUT
+ALT_PID=$(ci '{{.State.Pid}}' "$P-alt")
+ALT_SHIM=$(shim_of "$ALT") || fail "no berth-shim started with --id $ALT"
+runc --root "$ALT_ROOT" state "$ALT" >/dev/null 2>&1 || fail "runc --root $ALT_ROOT does not know $ALT"
+kill9_berthd
+ORPHANS+=("$ALT")
+kill -KILL "$ALT_SHIM"
+wait_exit "$ALT_SHIM" 10 || fail "berth-shim $ALT_SHIM survived SIGKILL"
+rm -rf "$T/data/containers/$ALT"
+start_alt_berthd
+wait_until 30 "the other runtime's orphan process $ALT_PID to be gone" gone "$ALT_PID"
+state_rc=0
+state_out=$(runc --root "$ALT_ROOT" state "$ALT" 2>&1) || state_rc=$?
+assert_ne 0 "$state_rc" "exit status of runc --root state of the other runtime's orphan (output: $state_out)"
+assert_contains "$state_out" "does not exist" "runc --root state of the other runtime's orphan"
+wait_until 30 "its bundle $EXEC_ROOT/$ALT to be removed" test ! -e "$EXEC_ROOT/$ALT"
 echo PASS

@@ -20,6 +20,12 @@
 
 namespace berth::containers {
 
+namespace {
+// The exec driver's options of a bundle's container, next to its config.json.
+constexpr const char *kShimOptionsFile = "shim-options.json";
+} // namespace
+
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
@@ -236,6 +242,10 @@ void ContainerService::start_locked(Container &c, Live &l) {
         const bool networked = joins_networks(c);
         const bool one_call = pending.size() <= 1 && !networked;
         std::string options = shim_options(c);
+        // Kept beside the bundle for the start-up sweep: an orphaned bundle
+        // (no record left) is deleted with the runtime it was started with.
+        if (!util::write_file_atomic(fs::path(bundle) / kShimOptionsFile, options, 0600, util::Durability::ProcessCrash))
+            throw InternalError("writing the shim options of " + c.id + ": " + std::strerror(errno));
         if (one_call) {
             json o = json::parse(options);
             o["start"] = true;
@@ -761,10 +771,14 @@ void ContainerService::sweep_orphan_bundles() {
         if (id.size() != 64 || id.find_first_not_of("0123456789abcdef") != std::string::npos) continue;
         if (!entry.is_directory(ec) || store_->get(id) || bundle_dir(id) != entry.path().string()) continue;
         if (!ours(entry.path())) continue;
-        Container orphan;
-        orphan.id = id;
+        std::string options = read_text_file(entry.path() / kShimOptionsFile);
+        if (options.empty()) { // a bundle made before the options were kept
+            Container orphan;
+            orphan.id = id;
+            options = shim_options(orphan);
+        }
         try {
-            exec_->restore(id, shim_options(orphan));
+            exec_->restore(id, options);
             exec_->remove(id);
         } catch (const std::exception &e) {
             spdlog::debug("orphan bundle {}: {}", id.substr(0, 12), e.what());
