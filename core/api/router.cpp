@@ -185,7 +185,10 @@ Response Router::route(Request &request) const {
         if (const auto bad = check_version(split.version); !bad.empty()) throw ApiError(400, bad);
         auto m = match(request.method, request.path);
         if (!m) throw ApiError(404, "page not found");
-        if (m->handler == nullptr) throw ApiError(405, "method " + request.method + " not allowed for " + request.path);
+        // dockerd's router answers a known path with another method as it
+        // answers an unknown path (its MethodNotAllowedHandler is its
+        // NotFoundHandler): 404 "page not found", never 405.
+        if (m->handler == nullptr) throw ApiError(404, "page not found");
         request.params = std::move(m->params);
         response = (*m->handler)(request);
     } catch (const ApiError &e) {

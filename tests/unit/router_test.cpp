@@ -84,9 +84,11 @@ TEST_F(RouterTest, UnknownRouteIs404WithAJsonMessage) {
     EXPECT_EQ(nlohmann::json::parse(res.body)["message"], "page not found");
 }
 
-TEST_F(RouterTest, WrongMethodOnAKnownPathIs405) {
+TEST_F(RouterTest, WrongMethodOnAKnownPathIsDockerdsPageNotFound) {
     auto r = make("DELETE", "/echo");
-    EXPECT_EQ(router.dispatch(r).status, 405);
+    const auto res = router.dispatch(r);
+    EXPECT_EQ(res.status, 404);
+    EXPECT_EQ(nlohmann::json::parse(res.body)["message"], "page not found");
 }
 
 TEST_F(RouterTest, TooNewVersionIs400) {
