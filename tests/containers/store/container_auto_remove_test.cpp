@@ -3,6 +3,7 @@
 // text holds), and that such a record, which the store writes without
 // fsyncs, is still written, replaced atomically and reloaded like any other.
 #include "containers/store/container_store.h"
+#include "store_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -17,29 +18,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A data root that disappears with the test, pass or fail.
-struct TempRoot {
-    fs::path path;
-    TempRoot() {
-        std::string tmpl = (fs::temp_directory_path() / "berth-test-autorm-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempRoot() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using berth::containers::test::TempRoot;
 
+// The container runs `sh -c 'exit 3'`: its record goes through an exit.
 NewContainer spec(std::string name, std::string host_config_json) {
-    NewContainer s;
-    s.name = std::move(name);
-    s.path = "sh";
+    NewContainer s = berth::containers::test::busybox_spec(std::move(name), std::move(host_config_json));
     s.args = {"-c", "exit 3"};
-    s.config_json = R"({"Image":"busybox"})";
-    s.host_config_json = std::move(host_config_json);
-    s.image = "sha256:" + std::string(64, 'e');
-    s.image_name = "busybox";
-    s.driver = "overlay2";
     return s;
 }
 

@@ -5,6 +5,7 @@
 // program's own, which takes the place of libc's for the store linked in
 // and passes every call on to the kernel.
 #include "containers/store/container_store.h"
+#include "store_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -34,29 +35,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempRoot {
-    fs::path path;
-    TempRoot() {
-        std::string tmpl = (fs::temp_directory_path() / "berth-test-durability-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempRoot() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-NewContainer spec(std::string name, std::string host_config_json) {
-    NewContainer s;
-    s.name = std::move(name);
-    s.path = "true";
-    s.config_json = R"({"Image":"busybox"})";
-    s.host_config_json = std::move(host_config_json);
-    s.image = "sha256:" + std::string(64, 'e');
-    s.image_name = "busybox";
-    s.driver = "overlay2";
-    return s;
-}
+using berth::containers::test::TempRoot;
+using berth::containers::test::busybox_spec;
 
 // fsyncs made by f.
 template <class F>
@@ -72,11 +52,11 @@ TEST(ContainerRecordDurability, OrdinaryRecordsAreSynced) {
     TempRoot root;
     ContainerStore store(root.path);
     Container c;
-    EXPECT_GE(fsyncs_during([&] { c = store.create(spec("plain", R"({"AutoRemove":false})")); }), 1);
+    EXPECT_GE(fsyncs_during([&] { c = store.create(busybox_spec("plain", R"({"AutoRemove":false})")); }), 1);
     c.set_running(7);
     // The file and its directory.
     EXPECT_GE(fsyncs_during([&] { store.save(c); }), 2);
-    Container absent = store.create(spec("absent", "{}"));
+    Container absent = store.create(busybox_spec("absent", "{}"));
     absent.set_running(8);
     EXPECT_GE(fsyncs_during([&] { store.save(absent); }), 2) << "no AutoRemove key";
 }
@@ -85,7 +65,7 @@ TEST(ContainerRecordDurability, AutoRemoveRecordsAreNotSynced) {
     TempRoot root;
     ContainerStore store(root.path);
     Container c;
-    EXPECT_EQ(fsyncs_during([&] { c = store.create(spec("rm", R"({"AutoRemove":true})")); }), 0);
+    EXPECT_EQ(fsyncs_during([&] { c = store.create(busybox_spec("rm", R"({"AutoRemove":true})")); }), 0);
     c.set_running(7);
     EXPECT_EQ(fsyncs_during([&] { store.save(c); }), 0);
     c.set_stopped(0);

@@ -2,6 +2,7 @@
 #include "containers/store/container_names.h"
 #include "containers/store/container_store.h"
 #include "containers/store/errors.h"
+#include "store_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -15,31 +16,9 @@ using namespace berth::containers;
 namespace fs = std::filesystem;
 
 namespace {
-// A data root that disappears with the test, pass or fail.
-struct TempRoot {
-    fs::path path;
-    TempRoot() {
-        std::string tmpl = (fs::temp_directory_path() / "berth-test-store-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempRoot() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using berth::containers::test::TempRoot;
 
-NewContainer spec(std::string name = "") {
-    NewContainer s;
-    s.name = std::move(name);
-    s.path = "sh";
-    s.args = {"-c", "true"};
-    s.config_json = R"({"Image":"busybox"})";
-    s.host_config_json = "{}";
-    s.image = "sha256:" + std::string(64, 'e');
-    s.image_name = "busybox";
-    s.driver = "overlay2";
-    return s;
-}
+NewContainer spec(std::string name = "") { return berth::containers::test::busybox_spec(std::move(name)); }
 
 std::string read(const fs::path &p) {
     std::ifstream in(p);
