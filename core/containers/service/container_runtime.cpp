@@ -20,16 +20,13 @@
 
 namespace berth::containers {
 
-namespace {
-// The exec driver's options of a bundle's container, next to its config.json.
-constexpr const char *kShimOptionsFile = "shim-options.json";
-} // namespace
-
-
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
+
+// The exec driver's options of a bundle's container, next to its config.json.
+constexpr const char *kShimOptionsFile = "shim-options.json";
 
 std::string find_in_path(const std::string &name) {
     for (const char *dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {

@@ -43,20 +43,18 @@ std::vector<std::string> Runtime::argv_for(const std::vector<std::string> &args)
     return argv;
 }
 
-RuntimeResult Runtime::run_with_stdio(const std::vector<std::string> &args, int in, int out,
-                                      int err) const {
+int Runtime::start(const std::vector<std::string> &args, int in, int out, int err, int niceness) const {
     std::vector<std::string> argv = argv_for(args);
     std::vector<char *> cargv;
     for (auto &a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     pid_t pid = fork();
-    if (pid < 0) {
-        if (devnull >= 0) close(devnull);
-        return {-1, "fork failed"};
-    }
     if (pid == 0) {
         reset_signals_for_child();
+        if (niceness != 0 && setpriority(PRIO_PROCESS, 0, niceness) != 0) {
+            // Keeps the shim's priority: slower to yield, no less correct.
+        }
         // Move the fds out of 0..2 first so dup2 order cannot clobber them.
         int fds[3] = {in < 0 ? devnull : in, out < 0 ? devnull : out, err < 0 ? devnull : err};
         for (int &fd : fds) fd = fcntl(fd, F_DUPFD, 10);
@@ -66,35 +64,22 @@ RuntimeResult Runtime::run_with_stdio(const std::vector<std::string> &args, int 
         _exit(127);
     }
     if (devnull >= 0) close(devnull);
+    return pid < 0 ? -1 : pid;
+}
+
+RuntimeResult Runtime::run_with_stdio(const std::vector<std::string> &args, int in, int out,
+                                      int err) const {
+    const int pid = start(args, in, out, err, 0);
+    if (pid < 0) return {-1, "fork failed"};
     RuntimeResult r;
     r.status = wait_exit_code(pid);
     if (r.status == 127) r.output = "cannot execute " + path_;
     return r;
 }
 
-int Runtime::spawn(const std::vector<std::string> &args) const {
-    std::vector<std::string> argv = argv_for(args);
-    std::vector<char *> cargv;
-    for (auto &a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (devnull < 0) return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        reset_signals_for_child();
-        // Nobody waits for it at once (see the header): it runs at a lower
-        // priority than berthd's handling of the exit it overlaps.
-        if (setpriority(PRIO_PROCESS, 0, 10) != 0) {
-            // Keeps the shim's priority: slower to yield, no less correct.
-        }
-        for (int i = 0; i < 3; ++i) dup2(devnull, i);
-        close_range(3, ~0U, 0);
-        execv(cargv[0], cargv.data());
-        _exit(127);
-    }
-    close(devnull);
-    return pid < 0 ? -1 : pid;
-}
+// Nobody waits for it at once (see the header): it runs at a lower priority
+// than berthd's handling of the exit it overlaps.
+int Runtime::spawn(const std::vector<std::string> &args) const { return start(args, -1, -1, -1, 10); }
 
 RuntimeResult Runtime::run_captured(const std::vector<std::string> &args) const {
     int p[2];

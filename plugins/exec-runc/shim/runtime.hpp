@@ -37,6 +37,9 @@ public:
     std::string last_logged_error() const;
 
 private:
+    // Fork and exec `<runtime> <global args> --log L <args>` with the given
+    // stdio (-1: /dev/null) at the given nice increment; its pid, or -1.
+    int start(const std::vector<std::string> &args, int in, int out, int err, int niceness) const;
     std::vector<std::string> argv_for(const std::vector<std::string> &args) const;
 
     std::string path_;
