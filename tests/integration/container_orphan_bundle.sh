@@ -74,6 +74,16 @@ runtime_args_of() {
 
 gone() { ! pid_alive "$1"; }
 
+# runc_forgot WHAT ID [RUNC GLOBAL ARGS...] — runc (with those arguments)
+# no longer knows container ID.
+runc_forgot() {
+    local what=$1 id=$2 rc=0 out
+    shift 2
+    out=$(runc "$@" state "$id" 2>&1) || rc=$?
+    assert_ne 0 "$rc" "exit status of runc state of $what (output: $out)"
+    assert_contains "$out" "does not exist" "runc state of $what"
+}
+
 # ct_cleanup finds containers by their records and shims: an orphan has
 # neither once the test has made it one, so a failing run deletes its
 # runtime state (and so its process) here before the usual clean-up.
@@ -147,20 +157,14 @@ note "after the restart"
 wait_until 30 "the orphan's shim $SHIM to exit" gone "$SHIM"
 wait_until 30 "the orphan's process $PID to be gone" gone "$PID"
 wait_until 30 "the orphan's bundle $BUNDLE to be removed" test ! -e "$BUNDLE"
-state_rc=0
-state_out=$(runc "${RUNC_ARGS[@]}" state "$ID" 2>&1) || state_rc=$?
-assert_ne 0 "$state_rc" "exit status of runc state of the orphan (output: $state_out)"
-assert_contains "$state_out" "does not exist" "runc state of the orphan"
+runc_forgot "the orphan" "$ID" "${RUNC_ARGS[@]}"
 wait_until 10 "the daemon log to name the removal" \
     grep -q "removed the bundle of container ${ID:0:12}, which has no record" "$BERTHD_LOG"
 
 note "an orphan whose shim died while berthd was down"
 wait_until 30 "the process $NOSHIM_PID of the orphan without a shim to be gone" gone "$NOSHIM_PID"
 wait_until 30 "the bundle $EXEC_ROOT/$NOSHIM to be removed" test ! -e "$EXEC_ROOT/$NOSHIM"
-state_rc=0
-state_out=$(runc "${RUNC_ARGS[@]}" state "$NOSHIM" 2>&1) || state_rc=$?
-assert_ne 0 "$state_rc" "exit status of runc state of the orphan without a shim (output: $state_out)"
-assert_contains "$state_out" "does not exist" "runc state of the orphan without a shim"
+runc_forgot "the orphan without a shim" "$NOSHIM" "${RUNC_ARGS[@]}"
 grep -q "removed the bundle of container ${NOSHIM:0:12}, which has no record" "$BERTHD_LOG" ||
     fail "the daemon log does not name the removal of ${NOSHIM:0:12}'s bundle"
 
@@ -231,9 +235,6 @@ wait_exit "$ALT_SHIM" 10 || fail "berth-shim $ALT_SHIM survived SIGKILL"
 rm -rf "$T/data/containers/$ALT"
 start_alt_berthd
 wait_until 30 "the other runtime's orphan process $ALT_PID to be gone" gone "$ALT_PID"
-state_rc=0
-state_out=$(runc --root "$ALT_ROOT" state "$ALT" 2>&1) || state_rc=$?
-assert_ne 0 "$state_rc" "exit status of runc --root state of the other runtime's orphan (output: $state_out)"
-assert_contains "$state_out" "does not exist" "runc --root state of the other runtime's orphan"
+runc_forgot "the other runtime's orphan" "$ALT" --root "$ALT_ROOT"
 wait_until 30 "its bundle $EXEC_ROOT/$ALT to be removed" test ! -e "$EXEC_ROOT/$ALT"
 echo PASS
