@@ -23,7 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A layer file whose presence makes the layer's mounts volatile.
+// A layer file marking a layer created "volatile": as an upper it mounts
+// with overlay's volatile option, and its removal finishes in the
+// background (BackgroundRemover).
 constexpr const char *volatile_marker = "volatile";
 
 // The part of init that must happen before anything touches home (options
@@ -43,7 +45,7 @@ fs::path prepare_home(const berth_host *host) {
 
 Driver::Driver(const berth_host *host, const char *config_json)
     : host_(host), options_(parse_driver_options(config_json)), layout_(prepare_home(host), options_.id_map),
-      home_lock_(layout_.home()) {
+      home_lock_(layout_.home()), remover_([](const fs::path &tree) { layertar::remove_tree(tree); }) {
     const fs::path &home = layout_.home();
     layout_.make_traversable(home);
     fs_name_ = backing_fs_name(home);
@@ -94,8 +96,9 @@ void Driver::create(const std::string &id, const std::string &parent, bool rw, c
     auto guard = locks_.lock(id);
     layout_.create(id, parent, rw, !options.volatile_mounts);
     // Written after the layer's rename and never synced: a marker lost to
-    // a kill -9 or a power cut only brings back ordinary synced mounts.
-    if (rw && options.volatile_mounts) {
+    // a kill -9 or a power cut only brings back ordinary synced mounts and
+    // an ordinary removal.
+    if (options.volatile_mounts) {
         const int fd = ::open((layout_.dir(id) / volatile_marker).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0) fail_errno(errno, "create", (layout_.dir(id) / volatile_marker).native(), BERTH_E_IO);
         ::close(fd);
@@ -116,7 +119,11 @@ void Driver::remove(const std::string &id) {
     if (!layout_.lowers(id).empty()) adopt_existing_mount(id, m);
     if (m.count > 0)
         fail(BERTH_E_BUSY, "layer " + id + " is mounted (" + std::to_string(m.count) + " references); put it first");
-    layout_.remove(id);
+    // A volatile layer (a `run --rm` container's) is gone for everyone at
+    // the rename; its files go on the remover's thread, off the path of
+    // the client waiting for the container's removal.
+    if (::access((layout_.dir(id) / volatile_marker).c_str(), F_OK) == 0) remover_.remove(layout_.retire(id));
+    else layout_.remove(id);
 }
 
 bool Driver::exists(const std::string &id) const { return layout_.exists(id); }
@@ -218,6 +225,7 @@ std::string Driver::metadata_json(const std::string &id) const {
 }
 
 void Driver::cleanup() {
+    remover_.drain();
     std::string first_error;
     for (const auto &id : locks_.mounted_ids()) {
         auto guard = locks_.lock(id);

@@ -4,6 +4,7 @@
 // (or layertar::LayerError); the ABI glue turns that into status codes.
 #pragma once
 
+#include "background_remover.hpp"
 #include "home_lock.hpp"
 #include "layer_locks.hpp"
 #include "layout.hpp"
@@ -40,6 +41,7 @@ public:
     int64_t apply_diff(const std::string &id, const char *parent, int in_fd);
     void usage(const std::string &id, int64_t &bytes, int64_t &inodes) const;
     std::string metadata_json(const std::string &id) const;
+    // Unmounts what this instance mounted; waits for background removals.
     void cleanup();
 
 private:
@@ -58,6 +60,8 @@ private:
     std::string fs_name_;
     OverlayFeatures features_;
     LayerLocks locks_;
+    // Last: destroyed first, draining its queue while the rest still exists.
+    BackgroundRemover remover_;
 };
 
 } // namespace berth::overlay2

@@ -199,7 +199,9 @@ void Layout::create(const std::string &id, const std::string &parent_id, bool rw
     }
 }
 
-void Layout::remove(const std::string &id) const {
+void Layout::remove(const std::string &id) const { layertar::remove_tree(retire(id)); }
+
+fs::path Layout::retire(const std::string &id) const {
     require(id);
     const auto link_name = read_file_if_exists(dir(id) / "link");
     // One rename makes the layer gone; the slow tree removal then happens
@@ -222,7 +224,7 @@ void Layout::remove(const std::string &id) const {
         // layer's link with it.
         if (readlink_str(link) == "../" + id + "/diff") ::unlink(link.c_str());
     }
-    layertar::remove_tree(grave);
+    return grave;
 }
 
 void Layout::ensure_links_dir() const {

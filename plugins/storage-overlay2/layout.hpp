@@ -69,6 +69,10 @@ public:
     // Remove the layer's dir and link (NOTFOUND when absent). The caller
     // made sure it is not mounted.
     void remove(const std::string &id) const;
+    // The first half of remove: the layer's dir renamed to a "-tmp-" name
+    // the sweep would take, and its link gone; returns where the tree now
+    // is, for the caller to remove (BackgroundRemover).
+    std::filesystem::path retire(const std::string &id) const;
 
     // The l/ dir, made if missing (init).
     void ensure_links_dir() const;

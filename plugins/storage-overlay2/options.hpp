@@ -32,7 +32,9 @@ struct CreateOptions {
     // so it is made without fsyncs (a kill -9 still finds it whole or
     // absent: the rename into place is atomic), and its rw mounts use
     // overlay's volatile option: no sync of the whole upper file system at
-    // unmount, and fsync inside is not passed down.
+    // unmount, and fsync inside is not passed down. Its remove returns at
+    // the rename that takes it out of the layout; the files go on a
+    // background thread (BackgroundRemover).
     bool volatile_mounts = false;
 };
 

@@ -6,8 +6,9 @@
 // read-only volatile layers are whole layers (parents, filled by apply_diff,
 // mounted under children), that a volatile upper can be mounted again after
 // an unmount (the kernel refuses it while work/incompat/volatile/dirty is
-// left; the driver clears it), and that a value other than "true"/"false"
-// is refused. Root and a kernel with overlay's volatile option (5.10+) are
+// left; the driver clears it), that its removal finishes in the background
+// (other layers' before remove returns), and that a value other than
+// "true"/"false" is refused. Root and a kernel with overlay's volatile option (5.10+) are
 // needed; the tests skip with the reason otherwise.
 #include "plugin_fixture.hpp"
 #include "tar_util.hpp"
@@ -25,6 +26,8 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 using namespace storage_test;
 namespace fs = std::filesystem;
@@ -239,6 +242,72 @@ TEST_F(Overlay2Volatile, AVolatileLayerMountsAgainAfterAnUnmount) {
         ASSERT_TRUE(d().put("ctr").ok());
     }
     EXPECT_TRUE(d().remove("ctr").ok());
+}
+
+// The entries of home whose name marks a tree on its way out ("-tmp-").
+std::vector<std::string> tmp_entries(const fs::path &home) {
+    std::vector<std::string> out;
+    for (const auto &e : fs::directory_iterator(home))
+        if (e.path().filename().native().find("-tmp-") != std::string::npos) out.push_back(e.path().filename());
+    return out;
+}
+
+std::vector<Member> many_files(int n) {
+    std::vector<Member> members;
+    for (int i = 0; i < n; ++i) members.push_back(file("d" + std::to_string(i % 20) + "/f" + std::to_string(i), "x", 0, 0));
+    return members;
+}
+
+// A volatile layer (a `run --rm` container's) is gone at remove's rename;
+// its files go on the driver's background thread, which cleanup (the
+// daemon's shutdown) waits for.
+TEST_F(Overlay2Volatile, AVolatileLayersFilesGoInTheBackgroundAndCleanupWaitsForThem) {
+    ASSERT_TRUE(d().create("base", "", false).ok());
+    ASSERT_TRUE(d().create("init", "base", false, volatile_opts).ok());
+    apply("init", many_files(2000));
+    ASSERT_TRUE(d().create("ctr", "init", true, volatile_opts).ok());
+    const fs::path root = mount("ctr");
+    ASSERT_FALSE(root.empty());
+    std::ofstream(root / "written") << "x";
+    ASSERT_TRUE(d().put("ctr").ok());
+
+    for (const char *id : {"ctr", "init"}) {
+        ASSERT_TRUE(d().remove(id).ok()) << id;
+        int32_t exists = -1;
+        ASSERT_TRUE(d().exists(id, exists).ok());
+        EXPECT_EQ(exists, 0) << id << " still exists after its remove returned";
+        EXPECT_FALSE(fs::exists(fs::path(home_) / id)) << id << "'s directory is still under its name";
+        // Gone for the driver too: a second remove is NOTFOUND, a new layer
+        // may take the id at once.
+        EXPECT_EQ(d().remove(id).code, BERTH_E_NOTFOUND) << id;
+    }
+    ASSERT_TRUE(d().create("init", "base", false, volatile_opts).ok()) << "the id is free again";
+    ASSERT_TRUE(d().remove("init").ok());
+
+    const auto before = tmp_entries(home_);
+    std::cout << "note: " << before.size() << " tree(s) still being removed when remove returned\n";
+    ASSERT_TRUE(d().cleanup().ok());
+    EXPECT_TRUE(tmp_entries(home_).empty()) << "cleanup returned before the background removals finished";
+    EXPECT_TRUE(d().remove("base").ok());
+}
+
+// Every other layer is removed whole before remove returns (image layers:
+// a failed pull's cleanup must leave nothing behind when it answers).
+TEST_F(Overlay2Volatile, ALayerCreatedWithoutTheOptionIsRemovedBeforeRemoveReturns) {
+    ASSERT_TRUE(d().create("base", "", false).ok());
+    apply("base", many_files(500));
+    for (const char *opts : {"{}", R"({"volatile":"false"})"}) {
+        SCOPED_TRACE(opts);
+        ASSERT_TRUE(d().create("ctr", "base", true, opts).ok());
+        const fs::path root = mount("ctr");
+        ASSERT_FALSE(root.empty());
+        std::ofstream(root / "written") << "x";
+        ASSERT_TRUE(d().put("ctr").ok());
+        ASSERT_TRUE(d().remove("ctr").ok());
+        EXPECT_TRUE(tmp_entries(home_).empty()) << "a synced layer's removal went on after remove returned";
+    }
+    ASSERT_TRUE(d().remove("base").ok());
+    EXPECT_TRUE(tmp_entries(home_).empty()) << "the image layer's removal went on after remove returned";
 }
 
 TEST_F(Overlay2Volatile, AValueOtherThanTrueOrFalseIsRefusedNamingTheOption) {
