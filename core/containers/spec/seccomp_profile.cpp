@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <seccomp.h>
 #include <sys/utsname.h>
@@ -109,7 +110,63 @@ std::string native_arch() {
 #endif
 }
 
+namespace {
+
+// Resolving costs milliseconds of CPU (libseccomp finds each of ~370 names
+// in each architecture's table by a linear scan), and every create and start
+// resolves the same default profile for the same context: results are kept,
+// keyed by everything they depend on. Failures are not kept (they throw).
+class ResolvedProfiles {
+public:
+    static std::string key(std::string_view profile_json, const SeccompContext &ctx, bool builtin) {
+        std::string k = ctx.arch;
+        k += builtin ? "\1" : "\0";
+        k += ctx.kernel_at_least_4_8 ? '1' : '0';
+        for (const auto &cap : ctx.bounding) k.append(1, '\n').append(cap);
+        k.append(1, '\0').append(profile_json);
+        return k;
+    }
+    bool find(const std::string &k, std::string &out) {
+        std::lock_guard lock(mu_);
+        auto it = kept_.find(k);
+        if (it == kept_.end()) return false;
+        out = it->second;
+        return true;
+    }
+    void keep(std::string k, const std::string &resolved) {
+        std::lock_guard lock(mu_);
+        // A handful of contexts in practice (capability sets, user
+        // profiles); a daemon fed ever-new profiles starts over.
+        if (kept_.size() >= 64) kept_.clear();
+        kept_.emplace(std::move(k), resolved);
+    }
+
+private:
+    std::mutex mu_;
+    std::map<std::string, std::string> kept_;
+};
+
+ResolvedProfiles &resolved_profiles() {
+    static ResolvedProfiles kept;
+    return kept;
+}
+
+std::string resolve_uncached(std::string_view profile_json, const SeccompContext &ctx, bool builtin);
+
+} // namespace
+
 std::string resolve_seccomp_profile(std::string_view profile_json, const SeccompContext &ctx, bool builtin) {
+    std::string k = ResolvedProfiles::key(profile_json, ctx, builtin);
+    std::string out;
+    if (resolved_profiles().find(k, out)) return out;
+    out = resolve_uncached(profile_json, ctx, builtin);
+    resolved_profiles().keep(std::move(k), out);
+    return out;
+}
+
+namespace {
+
+std::string resolve_uncached(std::string_view profile_json, const SeccompContext &ctx, bool builtin) {
     json profile = json::parse(profile_json, nullptr, false);
     if (profile.is_discarded() || !profile.is_object())
         throw invalid_argument("Decoding seccomp profile failed: invalid JSON");
@@ -184,5 +241,7 @@ std::string resolve_seccomp_profile(std::string_view profile_json, const Seccomp
         throw invalid_argument(std::string("Decoding seccomp profile failed: ") + e.what());
     }
 }
+
+} // namespace
 
 } // namespace berth::containers::spec

@@ -18,7 +18,9 @@ struct SeccompContext {
 // The OCI linux.seccomp object as JSON text. Syscall names are checked with
 // libseccomp: in a user profile (builtin = false) an unknown name is a
 // SpecError naming it; in the builtin default profile it is dropped, as
-// docker/runc do with names newer than the local libseccomp.
+// docker/runc do with names newer than the local libseccomp. Results are
+// kept per (profile text, context, builtin) for the daemon's life: the
+// lookups cost milliseconds, and every create and start asks again. Thread-safe.
 std::string resolve_seccomp_profile(std::string_view profile_json, const SeccompContext &context, bool builtin);
 
 // GOARCH of this build (amd64 on x86_64).

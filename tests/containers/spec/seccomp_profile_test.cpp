@@ -133,3 +133,31 @@ TEST(SeccompUser, MalformedProfilesAreRefused) {
     EXPECT_THROW(resolve_seccomp_profile(R"({"syscalls":[{"name":"read","names":["write"]}]})",
                                          {"amd64", {}, true}, false), SpecError);
 }
+
+// Resolutions are kept (each costs milliseconds of libseccomp lookups); a
+// kept one must never answer for a different input.
+TEST(SeccompKept, AKeptResolutionAnswersOnlyForTheSameInputs) {
+    const auto base = resolve_default(kDefaultCaps);
+    EXPECT_EQ(resolve_default(kDefaultCaps), base) << "the same inputs resolve the same twice";
+
+    auto with_admin = kDefaultCaps;
+    with_admin.push_back("CAP_SYS_ADMIN");
+    EXPECT_FALSE(rules_for(resolve_default(with_admin), "mount").empty()) << "another bounding set";
+    EXPECT_TRUE(rules_for(resolve_default(kDefaultCaps), "mount").empty()) << "back to the first bounding set";
+    EXPECT_NE(resolve_default(kDefaultCaps, "arm64")["architectures"], base["architectures"]) << "another arch";
+
+    const auto old_kernel =
+        json::parse(resolve_seccomp_profile(default_seccomp_profile_json(), {"amd64", kDefaultCaps, false}, true));
+    EXPECT_NE(old_kernel, base) << "a kernel before 4.8 (ptrace) resolves apart";
+}
+
+TEST(SeccompKept, TheBuiltinLeniencyIsNotKeptForAUserProfileOfTheSameText) {
+    const char *profile = R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+        {"names":["read","no_such_syscall_kept"],"action":"SCMP_ACT_ALLOW"}]})";
+    // As the builtin profile the unknown name is dropped...
+    auto p = json::parse(resolve_seccomp_profile(profile, {"amd64", {}, true}, true));
+    EXPECT_EQ(p["syscalls"][0]["names"], json({"read"}));
+    // ...as a user's, the same text fails, every time (failures are not kept).
+    for (int i = 0; i < 2; ++i)
+        EXPECT_THROW(resolve_seccomp_profile(profile, {"amd64", {}, true}, false), SpecError) << "attempt " << i;
+}
