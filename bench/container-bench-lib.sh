@@ -11,7 +11,8 @@
 #   seconds CMD...             CMD's wall time in seconds (quietly)
 #   rss_kb PID                 VmRSS of PID in kB
 # The clean-up removes every container of the benchmark's daemon, kills any
-# berth-shim left for the work dir, stops berthd and unmounts the work dir.
+# berth-shim left for the work dir, stops berthd and unmounts the work dir
+# and the exec root's tmpfs.
 
 BENCH_LAUNCH=()
 
@@ -28,8 +29,13 @@ bench_init() {
     done
     work=$(mktemp -d "${WORK:-/var/tmp}/berth-bench-$2-XXXXXX")
     # The exec root holds <id>/shim.sock: a unix socket path must stay under
-    # 108 bytes, so it gets a short directory of its own.
+    # 108 bytes, so it gets a short directory of its own. It is a tmpfs, as
+    # dockerd's and berthd's default exec root (/run/...) is on a Debian
+    # host: bundles, pid files and sockets are runtime state, never on disk.
+    # (Some VMs have /run on the root file system; a container start would
+    # then pay for ~8 inode allocations there that no real host pays.)
     run_dir=$(mktemp -d /tmp/bbr-XXXXXX)
+    mount -t tmpfs -o mode=0711,size=64m berth-bench-run "$run_dir"
     bench_pids=()
     trap bench_cleanup EXIT
     trap 'exit 1' INT TERM HUP
@@ -56,6 +62,7 @@ bench_cleanup() {
     done
     for p in "$run_dir" "$work"; do
         awk -v t="$p/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
+        ! mountpoint -q "$p" || umount -l "$p" # the exec root's tmpfs
         rm -rf --one-file-system "$p"
     done
 }
