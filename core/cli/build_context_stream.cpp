@@ -10,16 +10,20 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "cli_extensions.h"
 #include "errors.h"
 
 namespace berth::cli {
 
 ContextTarStream::ContextTarStream(std::filesystem::path dir, build::ContextTarOptions options) {
+    // Loaded here rather than on the writer thread, so a missing module is
+    // reported as itself before anything is sent.
+    const CliExtensions* extensions = &cli_extensions();
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw CliError(std::string("pipe: ") + std::strerror(errno));
     read_fd_ = fds[0];
     const int write_fd = fds[1];
-    writer_ = std::thread([this, write_fd, dir = std::move(dir), options = std::move(options)] {
+    writer_ = std::thread([this, extensions, write_fd, dir = std::move(dir), options = std::move(options)] {
         // A write to a pipe whose reader is gone raises SIGPIPE in the
         // writing thread; blocked here, it becomes EPIPE and an exception
         // instead of killing the CLI.
@@ -28,7 +32,7 @@ ContextTarStream::ContextTarStream(std::filesystem::path dir, build::ContextTarO
         sigaddset(&pipe_only, SIGPIPE);
         pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
         try {
-            build::write_context_tar(dir, options, write_fd);
+            extensions->write_context_tar(dir, options, write_fd);
         } catch (const std::exception& e) {
             error_ = e.what();
             if (error_.empty()) error_ = "unknown error";

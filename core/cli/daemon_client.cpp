@@ -3,19 +3,20 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "cli_extensions.h"
 #include "errors.h"
 
 // The only translation unit that sees Beast. Each request opens a fresh
@@ -29,7 +30,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using local = asio::local::stream_protocol;
 
@@ -206,48 +206,78 @@ HttpResponse over_tcp(const DaemonAddress& addr, const Outgoing& req, const Daem
     return exchange(socket, addr, req, on_chunk);
 }
 
-ssl::context make_tls_context(const TlsFiles& files) {
-    ssl::context ctx(ssl::context::tls_client);
-    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    beast::error_code ec;
-    auto load = [&ec](std::string_view what, const std::string& file) {
-        if (ec) throw CliError("could not load TLS " + std::string(what) + " \"" + file + "\": " + ec.message());
-    };
-    ctx.load_verify_file(files.ca_file, ec);
-    load("CA certificate", files.ca_file);
-    if (!files.cert_file.empty()) {
-        ctx.use_certificate_chain_file(files.cert_file, ec);
-        load("certificate", files.cert_file);
-        ctx.use_private_key_file(files.key_file, ssl::context::pem, ec);
-        load("key", files.key_file);
-    }
-    ctx.set_verify_mode(ssl::verify_peer);
-    return ctx;
-}
+// Asio's SyncReadStream and SyncWriteStream over the extension module's TLS
+// stream (cli_extensions.h), so exchange() runs over TLS unchanged while
+// OpenSSL stays out of the berth executable.
+class ModuleTlsStream {
+public:
+    explicit ModuleTlsStream(TlsStream& tls) : tls_(tls) {}
 
-bool is_ip_literal(const std::string& host) {
-    beast::error_code ec;
-    asio::ip::make_address(host, ec);
-    return !ec;
-}
+    template <class MutableBuffers>
+    std::size_t read_some(const MutableBuffers& buffers, beast::error_code& ec) {
+        ec = {};
+        for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
+            const asio::mutable_buffer buffer = *it;
+            if (buffer.size() == 0) continue;
+            const std::size_t got = tls_.read_some(static_cast<char*>(buffer.data()), buffer.size());
+            if (got == 0) ec = asio::error::eof;
+            return got;
+        }
+        return 0;
+    }
+
+    template <class MutableBuffers>
+    std::size_t read_some(const MutableBuffers& buffers) {
+        beast::error_code ec;
+        const std::size_t got = read_some(buffers, ec);
+        if (ec) throw beast::system_error(ec);
+        return got;
+    }
+
+    // Beast hands over a request as many small pieces (each header field);
+    // they are joined so they go out as one TLS record, not one each.
+    template <class ConstBuffers>
+    std::size_t write_some(const ConstBuffers& buffers, beast::error_code& ec) {
+        ec = {};
+        std::string joined;
+        for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
+            const asio::const_buffer buffer = *it;
+            if (!joined.empty() && joined.size() + buffer.size() > kWriteJoinLimit) break;
+            joined.append(static_cast<const char*>(buffer.data()), buffer.size());
+        }
+        if (joined.empty()) return 0;
+        if (!tls_.write_all(joined)) {
+            ec = asio::error::broken_pipe;
+            return 0;
+        }
+        return joined.size();
+    }
+
+    template <class ConstBuffers>
+    std::size_t write_some(const ConstBuffers& buffers) {
+        beast::error_code ec;
+        const std::size_t sent = write_some(buffers, ec);
+        if (ec) throw beast::system_error(ec);
+        return sent;
+    }
+
+private:
+    static constexpr std::size_t kWriteJoinLimit = 64 * 1024;
+    TlsStream& tls_;
+};
 
 HttpResponse over_tls(const DaemonAddress& addr, const TlsFiles& files,
                       const Outgoing& req, const DaemonClient::ChunkHandler* on_chunk) {
-    ssl::context ctx = make_tls_context(files);
+    // Set up before connecting, so unreadable certificate files (or a
+    // missing module) are reported as themselves and not as a dead daemon.
+    const std::unique_ptr<TlsClient> client = cli_extensions().tls_client(files);
     asio::io_context io;
-    ssl::stream<tcp::socket> stream(io, ctx);
-    // --tlsverify means the certificate must also name the host we dialled,
-    // not merely be signed by the CA; otherwise any client cert holder could
-    // impersonate the daemon.
-    stream.set_verify_callback(ssl::host_name_verification(addr.host));
-    // SNI is only defined for DNS names (RFC 6066).
-    if (!is_ip_literal(addr.host)) SSL_set_tlsext_host_name(stream.native_handle(), addr.host.c_str());
-
-    connect_tcp(stream.next_layer(), addr);
-    beast::error_code ec;
-    stream.handshake(ssl::stream_base::client, ec);
-    if (ec) throw_transport_failure(addr, "TLS handshake failed with", ec);
+    tcp::socket socket(io);
+    connect_tcp(socket, addr);
+    // The module checks the certificate against the CA and the host we
+    // dialled, sends SNI for DNS names and presents the client certificate.
+    const std::unique_ptr<TlsStream> tls = client->connect(socket.native_handle(), addr.host, addr.text);
+    ModuleTlsStream stream(*tls);
     // No TLS shutdown afterwards: the HTTP framing already told us where the
     // body ended and the connection is never reused, so waiting for the
     // daemon's close_notify would only add a round trip (or hang).

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "errors.h"
-#include "tls_session.h"
+#include "cli_extensions.h"
 
 namespace berth::cli {
 namespace {
@@ -83,7 +83,7 @@ RawHttpConnection::RawHttpConnection(const ClientConfig& config, std::string_vie
     fd_ = config.address.kind == DaemonAddress::Kind::Unix ? connect_unix(config.address)
                                                            : connect_tcp(config.address);
     if (config.tls && config.address.kind == DaemonAddress::Kind::Tcp)
-        tls_ = std::make_unique<TlsSession>(fd_, *config.tls, config.address.host, address_text_);
+        tls_ = cli_extensions().tls_client(*config.tls)->connect(fd_, config.address.host, address_text_);
     std::string request = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: berth\r\n";
     request += "User-Agent: " + std::string(kUserAgent) + "\r\n";
     bool has_type = false;

@@ -12,11 +12,12 @@
 // while the body comes when the container exits. DaemonClient cannot serve
 // these because it only returns once the body is complete.
 //
-// Over tcp:// with --tlsverify the bytes go through OpenSSL, with the same
-// checks as DaemonClient (CA, client certificate, daemon host name).
+// Over tcp:// with --tlsverify the bytes go through the extension module's
+// TLS stream (cli_extensions.h), the one DaemonClient uses too (CA, client
+// certificate, daemon host name).
 namespace berth::cli {
 
-class TlsSession;
+class TlsStream;
 
 class RawHttpConnection {
 public:
@@ -57,7 +58,7 @@ private:
     bool read_more(std::string& buffer);
 
     int fd_ = -1;
-    std::unique_ptr<TlsSession> tls_;
+    std::unique_ptr<TlsStream> tls_;
     std::string buffered_;
     HttpResponse response_;
     std::string address_text_;
