@@ -355,6 +355,11 @@ int Driver::exec(const std::string &id, const std::string &exec_id, const std::s
         fail(BERTH_E_INVAL, "process_json has no args");
     // runc needs the terminal flag to match the console socket it is given.
     p["terminal"] = s.terminal != 0;
+    // The size the pty starts with: runc sets it before the process runs,
+    // where the shim's resize after receiving the pty would race a process
+    // that asks at once (`stty size` printing an error for 0x0).
+    if (s.terminal != 0 && s.rows != 0 && s.cols != 0 && !p.contains("consoleSize"))
+        p["consoleSize"] = {{"height", s.rows}, {"width", s.cols}};
     if (!p.contains("cwd")) p["cwd"] = "/";
     if (!p.contains("user")) p["user"] = {{"uid", 0}, {"gid", 0}};
     const std::string path = c->dir + "/exec-" + exec_id + ".json";

@@ -128,7 +128,19 @@ protected:
         host_.reset();
         for (int pid : shim_pids_)
             if (pid > 1) ::kill(pid, SIGKILL);
-        if (!dir_.empty()) fs::remove_all(dir_);
+        // A runtime delete a shim started at its init's exit may still be
+        // logging into the container dir for a moment: retry until it is done.
+        if (!dir_.empty()) remove_dir_when_quiet(dir_);
+    }
+
+    static void remove_dir_when_quiet(const std::string &dir) {
+        for (int attempt = 0;; ++attempt) {
+            std::error_code ec;
+            fs::remove_all(dir, ec);
+            if (!ec) return;
+            if (attempt == 50) throw fs::filesystem_error("cannot remove", dir, ec);
+            ::usleep(100 * 1000);
+        }
     }
 
     // Create container `name` running args; returns the init pid.
