@@ -22,15 +22,7 @@ std::filesystem::path self_directory() {
     throw CliError("berth: cannot load " + path.string() + ": " + reason);
 }
 
-const CliExtensions* call_entry(void* entry, const std::filesystem::path& path) {
-    const CliExtensions* extensions = reinterpret_cast<CliExtensionsEntry>(entry)();
-    if (extensions == nullptr) load_failed(path, std::string(kCliExtensionsEntry) + " returned nothing");
-    return extensions;
-}
-
 const CliExtensions* load() {
-    // Already in the process when a unit test links the module directly.
-    if (void* linked = ::dlsym(RTLD_DEFAULT, kCliExtensionsEntry)) return call_entry(linked, "the linked module");
     const auto path = cli_extensions_path();
     // RTLD_LOCAL: the module's copies of OpenSSL and libarchive symbols stay
     // its own. The handle is never closed; the interface lives until exit.
@@ -42,7 +34,9 @@ const CliExtensions* load() {
     void* entry = ::dlsym(handle, kCliExtensionsEntry);
     if (entry == nullptr)
         load_failed(path, std::string("no ") + kCliExtensionsEntry + " (a module from another berth build?)");
-    return call_entry(entry, path);
+    const CliExtensions* extensions = reinterpret_cast<CliExtensionsEntry>(entry)();
+    if (extensions == nullptr) load_failed(path, std::string(kCliExtensionsEntry) + " returned nothing");
+    return extensions;
 }
 
 }  // namespace
