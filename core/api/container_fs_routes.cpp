@@ -55,7 +55,33 @@ struct ArchiveSource {
     std::string base; // the tar's top name
 };
 
-ArchiveSource resolve_source(int root_fd, const std::string &path, const std::string &ref) {
+// The container's own /etc files (ContainerFs::etc_files) keyed by what the
+// rootfs shows at their paths; a path that is no regular file there (the
+// image made it a symlink or a directory) keeps what the rootfs has.
+fsa::FileSubstitutes etc_substitutes(int root_fd, const ContainerFs &fs) {
+    fsa::FileSubstitutes out;
+    for (const auto &[container_path, host_path] : fs.etc_files) {
+        try {
+            const auto at = fsa::resolve_no_follow(root_fd, fsa::parse_container_path(container_path));
+            if (S_ISREG(at.st.st_mode)) out.emplace(std::make_pair(at.st.st_dev, at.st.st_ino), host_path);
+        } catch (const std::system_error &) {
+            // Not in this rootfs: nothing to stand in for.
+        }
+    }
+    return out;
+}
+
+// The stat a substitute gives an entry; st itself when it has none.
+struct stat substituted_stat(const struct stat &st, const fsa::FileSubstitutes &subs) {
+    if (!S_ISREG(st.st_mode)) return st;
+    const auto it = subs.find({st.st_dev, st.st_ino});
+    struct stat host {};
+    if (it == subs.end() || ::stat(it->second.c_str(), &host) != 0 || !S_ISREG(host.st_mode)) return st;
+    return host;
+}
+
+ArchiveSource resolve_source(int root_fd, const std::string &path, const std::string &ref,
+                             const fsa::FileSubstitutes &subs) {
     const auto cpath = fsa::parse_container_path(path);
     ArchiveSource s;
     try {
@@ -67,7 +93,7 @@ ArchiveSource resolve_source(int root_fd, const std::string &path, const std::st
     std::string link_target;
     if (S_ISLNK(s.resolved.st.st_mode)) link_target = fsa::follow_symlinks_in_scope(root_fd, cpath.abs);
     s.base = cpath.display_name();
-    s.stat = fsa::make_path_stat(s.base, s.resolved.st, link_target);
+    s.stat = fsa::make_path_stat(s.base, substituted_stat(s.resolved.st, subs), link_target);
     return s;
 }
 
@@ -75,7 +101,7 @@ Response stat_path(const ContainerFsProvider &provider, Request &req) {
     const auto path = required_path(req);
     const auto fs = provider(req.params["id"]);
     const auto root = fsa::open_root(fs->rootfs);
-    const auto src = resolve_source(root.get(), path, req.params["id"]);
+    const auto src = resolve_source(root.get(), path, req.params["id"], etc_substitutes(root.get(), *fs));
     Response r = Response::empty(200);
     r.headers.emplace_back(fsa::kPathStatHeader, fsa::path_stat_header(src.stat));
     return r;
@@ -110,15 +136,16 @@ Response get_archive(const ContainerFsProvider &provider, Request &req) {
     const auto root = fsa::open_root(fs->rootfs);
     // The source's parent fd is all the stream needs: nothing is looked up
     // by path once the head has gone out.
-    auto src = std::make_shared<ArchiveSource>(resolve_source(root.get(), path, req.params["id"]));
+    auto subs = std::make_shared<fsa::FileSubstitutes>(etc_substitutes(root.get(), *fs));
+    auto src = std::make_shared<ArchiveSource>(resolve_source(root.get(), path, req.params["id"], *subs));
     const auto header = fsa::path_stat_header(src->stat);
     if (fs->publish_event) fs->publish_event("archive-path", {{"path", path}});
     const config::IdMap ids = fs->id_map;
     Response r = tar_stream(
         std::move(fs),
-        [src, ids](const fsa::TarSink &sink) {
+        [src, ids, subs](const fsa::TarSink &sink) {
             fsa::write_tree_tar(src->resolved.parent.get(), src->resolved.name, fsa::rebase_naming(src->base), sink,
-                                ids);
+                                ids, *subs);
         },
         "archive of " + path);
     r.headers.emplace_back(fsa::kPathStatHeader, header);

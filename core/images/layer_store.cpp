@@ -367,6 +367,12 @@ void LayerStore::remove_layer(const std::string &chain_id) {
     // that points at nothing.
     journal(rec.cache_id, kJournalRelease);
     try {
+        if (removal_hook_) removal_hook_(rec.cache_id);
+    } catch (...) {
+        unjournal(rec.cache_id);
+        throw;
+    }
+    try {
         driver_->remove(rec.cache_id);
     } catch (const StorageError &e) {
         if (e.code() != BERTH_E_NOTFOUND) {
@@ -381,6 +387,11 @@ void LayerStore::remove_layer(const std::string &chain_id) {
     fsx::remove_tree(gone);
     records_.erase(chain_id);
     unjournal(rec.cache_id);
+}
+
+void LayerStore::set_removal_hook(std::function<void(const std::string &cache_id)> hook) {
+    std::lock_guard lock(mutex_);
+    removal_hook_ = std::move(hook);
 }
 
 std::vector<std::string> LayerStore::release(const std::string &chain_id, const std::set<std::string> &in_use) {

@@ -129,11 +129,19 @@ public:
 
     LayerDriver &driver() const { return *driver_; }
 
+    // Called with a storage layer's cache id right before release()/prune()
+    // remove that layer (under the store's lock: the hook must not call back
+    // into the store). The container service removes the init layer it made
+    // on an image's top layer there. An exception from it stops the removal.
+    // nullptr unsets it.
+    void set_removal_hook(std::function<void(const std::string &cache_id)> hook);
+
 private:
     void load();
     std::optional<LayerRecord> read_record(const std::filesystem::path &dir) const;
     void write_record(const LayerRecord &record);
     std::filesystem::path record_dir(const std::string &chain_id) const;
+    std::function<void(const std::string &cache_id)> removal_hook_; // under mutex_
     void journal(const std::string &cache_id, std::string_view action);
     void unjournal(const std::string &cache_id) noexcept;
     // With mutex_ held:

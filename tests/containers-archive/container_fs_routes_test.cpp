@@ -218,6 +218,76 @@ TEST_F(ContainerFsRoutesTest, ExportIsTheWholeRootfs) {
     for (const auto &e : entries) EXPECT_EQ(e.content.find("host secret"), std::string::npos);
 }
 
+// The rootfs holds empty mount points at /etc/hosts and /etc/hostname (an
+// image's shared init layer); cp reads the container's own files instead,
+// as they are bound over those paths when it runs.
+class EtcFilesTest : public ContainerFsRoutesTest {
+protected:
+    EtcFilesTest() {
+        images::test::write_all(fx.rootfs() / "etc/hosts", "");
+        images::test::write_all(fx.rootfs() / "etc/hostname", "");
+        fs::create_directories(fx.host() / "ctr");
+        images::test::write_all(fx.host() / "ctr/hosts", "127.0.0.1\tlocalhost\n172.17.0.2\tweb\n");
+        images::test::write_all(fx.host() / "ctr/hostname", "0123456789ab\n");
+        ctr.etc_files = {{"/etc/hosts", (fx.host() / "ctr/hosts").string()},
+                         {"/etc/hostname", (fx.host() / "ctr/hostname").string()},
+                         {"/etc/resolv.conf", (fx.host() / "ctr/resolv.conf").string()}}; // not in this rootfs
+    }
+    static const test::TarEntry *entry(const std::vector<test::TarEntry> &entries, const std::string &name) {
+        for (const auto &e : entries)
+            if (e.name == name) return &e;
+        return nullptr;
+    }
+};
+
+TEST_F(EtcFilesTest, GetAndHeadOfAnEtcFileGiveTheContainersOwnFile) {
+    auto r = call("GET", "/containers/web/archive?path=/etc/hostname");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(stat_of(r)["size"], 13) << "the stat is the container's file's";
+    const auto entries = test::read_tar(body_of(r));
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].name, "hostname");
+    EXPECT_EQ(entries[0].content, "0123456789ab\n");
+
+    auto h = call("HEAD", "/containers/web/archive?path=/etc/hosts");
+    ASSERT_EQ(h.status, 200);
+    EXPECT_EQ(stat_of(h)["size"], 35);
+}
+
+TEST_F(EtcFilesTest, ATarOfTheirDirectoryHoldsTheContainersOwnFiles) {
+    auto r = call("GET", "/containers/web/archive?path=/etc");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto entries = test::read_tar(body_of(r));
+    const auto *hosts = entry(entries, "etc/hosts");
+    ASSERT_NE(hosts, nullptr) << "etc/hosts missing from the tar";
+    EXPECT_EQ(hosts->content, "127.0.0.1\tlocalhost\n172.17.0.2\tweb\n");
+    const auto *passwd = entry(entries, "etc/passwd");
+    ASSERT_NE(passwd, nullptr);
+    EXPECT_NE(passwd->content.find("root:x:0:0"), std::string::npos) << "other files stay the rootfs's";
+}
+
+TEST_F(EtcFilesTest, OnlyTheFileAtThatPathIsReplacedNotALinkToIt) {
+    // A symlink to /etc/hosts elsewhere in the rootfs is archived as the link
+    // it is; a regular file elsewhere with other content stays itself.
+    fs::create_symlink("/etc/hosts", fx.rootfs() / "hosts-link");
+    images::test::write_all(fx.rootfs() / "dir/hosts", "mine\n");
+    auto l = call("GET", "/containers/web/archive?path=/hosts-link");
+    const auto link = test::read_tar(body_of(l));
+    ASSERT_EQ(link.size(), 1u);
+    EXPECT_EQ(link[0].type, 'l');
+    auto r = call("GET", "/containers/web/archive?path=/dir/hosts");
+    EXPECT_EQ(test::read_tar(body_of(r))[0].content, "mine\n");
+}
+
+TEST_F(EtcFilesTest, ExportKeepsTheLayersEmptyMountPointsAsDockerDoes) {
+    auto r = call("GET", "/containers/web/export");
+    ASSERT_EQ(r.status, 200);
+    const auto entries = test::read_tar(body_of(r));
+    const auto *hosts = entry(entries, "etc/hosts");
+    ASSERT_NE(hosts, nullptr);
+    EXPECT_EQ(hosts->content, "");
+}
+
 TEST_F(ContainerFsRoutesTest, ChangesAreSortedAndNullWhenNone) {
     auto r = call("GET", "/containers/web/changes");
     ASSERT_EQ(r.status, 200);

@@ -216,6 +216,36 @@ TEST_F(LayerStoreTest, ReleaseWholeStack) {
     EXPECT_EQ(entries("pending"), 0u);
 }
 
+// The container service's shared init layers sit on an image's top layer:
+// the hook removes such a child before its parent goes, and a failing hook
+// keeps the layer (and its record).
+TEST_F(LayerStoreTest, TheRemovalHookRunsBeforeEachStorageLayerGoesAndCanStopIt) {
+    auto store = open();
+    add(*store, "layer-one");
+    const auto top = add(*store, "layer-two", D1).layer;
+    // A child only the hook knows of: the fake refuses to remove its parent.
+    driver->create(top.cache_id + "-child", top.cache_id, false);
+    std::vector<std::string> hooked;
+    store->set_removal_hook([&](const std::string &cache_id) {
+        hooked.push_back(cache_id);
+        if (driver->exists(cache_id + "-child")) driver->remove(cache_id + "-child");
+    });
+    const auto removed = store->release(top.chain_id, {});
+    EXPECT_EQ(removed, (std::vector<std::string>{top.chain_id, D1}));
+    ASSERT_EQ(hooked.size(), 2u);
+    EXPECT_EQ(hooked[0], top.cache_id) << "the top layer's cache id first";
+    EXPECT_EQ(driver->count(), 0u);
+
+    const auto again = add(*store, "layer-three").layer;
+    store->set_removal_hook([](const std::string &) { throw std::runtime_error("init layer busy"); });
+    EXPECT_THROW(store->release(again.chain_id, {}), std::runtime_error);
+    EXPECT_TRUE(store->has(again.chain_id)) << "a failed hook removed the record";
+    EXPECT_TRUE(driver->exists(again.cache_id)) << "a failed hook removed the storage layer";
+    EXPECT_EQ(entries("pending"), 0u) << "a failed hook left its release journaled";
+    store->set_removal_hook(nullptr);
+    EXPECT_EQ(store->release(again.chain_id, {}).size(), 1u);
+}
+
 TEST_F(LayerStoreTest, PruneKeepsWhatIsInUse) {
     auto store = open();
     add(*store, "layer-one");

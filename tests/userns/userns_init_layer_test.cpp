@@ -189,5 +189,26 @@ TEST_F(InitLayerTar, AFileWhereADirectoryBelongsStopsThatBranch) {
     EXPECT_TRUE(t.has("etc/hosts"));
 }
 
+// An image's shared init layer (no content given): dockerd's empty mount
+// points where the image lacks the /etc files, the image's own files left
+// alone (they are bound over at run time anyway).
+TEST_F(InitLayerTar, WithoutContentTheEtcFilesAreEmptyMountPointsAndTheImagesOwnStay) {
+    fs::create_directories(image / "etc");
+    images::test::write_all(image / "etc/hosts", "127.0.0.1 image\n");
+    const Listing t = list_tar(init_layer_tar(image.string(), InitLayerFiles{}, kNoMap));
+    EXPECT_FALSE(t.has("etc/hosts")) << "the image's own /etc/hosts was rewritten";
+    for (const char *f : {"etc/hostname", "etc/resolv.conf", ".dockerenv", "dev/console"}) {
+        ASSERT_TRUE(t.has(f)) << f;
+        EXPECT_EQ(AE_IFREG, t.at(f).type) << f;
+        EXPECT_EQ("", t.at(f).content) << f;
+    }
+    // The same holds for an image without layers.
+    const Listing bare = list_tar(init_layer_tar("", InitLayerFiles{}, kNoMap));
+    for (const char *f : {"etc/hostname", "etc/hosts", "etc/resolv.conf"}) {
+        ASSERT_TRUE(bare.has(f)) << f;
+        EXPECT_EQ("", bare.at(f).content) << f;
+    }
+}
+
 } // namespace
 } // namespace berth::containers

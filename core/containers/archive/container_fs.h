@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace berth::containers {
 
@@ -25,6 +27,12 @@ struct ContainerFs {
     bool readonly_rootfs = false;
     // userns-remap: the rootfs holds host ids; archives carry container ids.
     config::IdMap id_map;
+    // The files bound over the rootfs when the container runs (container
+    // path → host path: /etc/hostname, /etc/hosts, /etc/resolv.conf). The
+    // layers hold empty mount points there, as dockerd's init layer does;
+    // archives read these instead, as dockerd's archive code mounts them
+    // over its view.
+    std::vector<std::pair<std::string, std::string>> etc_files;
     // The RW layer's changes against the image as a tar (the storage
     // driver's diff), written to out_fd; throws on failure.
     std::function<void(int out_fd)> write_diff_tar;

@@ -51,8 +51,8 @@ std::vector<std::string> sorted_children(int dir_fd) {
 
 class TreeTarWriter {
 public:
-    TreeTarWriter(const TarSink &sink, const config::IdMap &ids)
-        : sink_(sink), ids_(ids), a_(archive_write_new(), archive_write_free) {
+    TreeTarWriter(const TarSink &sink, const config::IdMap &ids, const FileSubstitutes &substitutes)
+        : sink_(sink), ids_(ids), substitutes_(substitutes), a_(archive_write_new(), archive_write_free) {
         if (!a_) throw std::runtime_error("tar: out of memory");
         archive_write_set_format_pax_restricted(a_.get());
         archive_write_set_bytes_in_last_block(a_.get(), 1); // no padding beyond the tar's own blocks
@@ -129,8 +129,12 @@ private:
         }
     }
 
-    void add_entry(int parent_fd, const std::string &name, const struct stat &st, std::string archive_name) {
-        if (S_ISSOCK(st.st_mode)) return; // tar cannot hold one; moby logs and skips it
+    void add_entry(int parent_fd, const std::string &name, const struct stat &tree_st, std::string archive_name) {
+        if (S_ISSOCK(tree_st.st_mode)) return; // tar cannot hold one; moby logs and skips it
+        UniqueFd substitute;
+        struct stat sub_st {};
+        if (S_ISREG(tree_st.st_mode)) substitute = open_substitute(tree_st, sub_st);
+        const struct stat &st = substitute ? sub_st : tree_st;
         if (S_ISDIR(st.st_mode) && (archive_name.empty() || archive_name.back() != '/')) archive_name += '/';
         std::unique_ptr<archive_entry, void (*)(archive_entry *)> e(archive_entry_new(), archive_entry_free);
         archive_entry_copy_pathname(e.get(), archive_name.c_str());
@@ -149,7 +153,7 @@ private:
             target[n] = '\0';
             archive_entry_copy_symlink(e.get(), target);
         }
-        if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
+        if (!substitute && !S_ISDIR(st.st_mode) && st.st_nlink > 1) {
             const auto key = std::make_pair(st.st_dev, st.st_ino);
             if (const auto it = seen_.find(key); it != seen_.end()) {
                 archive_entry_copy_hardlink(e.get(), it->second.c_str());
@@ -163,12 +167,27 @@ private:
             check(archive_write_header(a_.get(), e.get()), "header " + archive_name);
             return;
         }
-        UniqueFd fd(::openat(parent_fd, name.empty() ? "." : name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        UniqueFd fd = substitute ? std::move(substitute)
+                                 : UniqueFd(::openat(parent_fd, name.empty() ? "." : name.c_str(),
+                                                     O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
         if (!fd) fail_errno("open " + archive_name);
         archive_entry_set_size(e.get(), st.st_size);
         add_capability_xattr(fd.get(), e.get());
         check(archive_write_header(a_.get(), e.get()), "header " + archive_name);
         copy_content(fd.get(), st.st_size, archive_name);
+    }
+
+    // The substitute of a tree file (FileSubstitutes), opened, with its
+    // stat in st; an empty fd for a file that has none (or whose substitute
+    // is no regular file any more).
+    UniqueFd open_substitute(const struct stat &tree_st, struct stat &st) const {
+        const auto it = substitutes_.find({tree_st.st_dev, tree_st.st_ino});
+        if (it == substitutes_.end()) return {};
+        UniqueFd fd(::open(it->second.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd) fail_errno("open " + it->second);
+        if (::fstat(fd.get(), &st) != 0) fail_errno("stat " + it->second);
+        if (!S_ISREG(st.st_mode)) return {};
+        return fd;
     }
 
     // moby keeps only security.capability (file capabilities of binaries).
@@ -197,6 +216,7 @@ private:
 
     const TarSink &sink_;
     const config::IdMap &ids_;
+    const FileSubstitutes &substitutes_;
     std::unique_ptr<struct archive, int (*)(struct archive *)> a_;
     std::exception_ptr sink_error_;
     bool closed_ = false;
@@ -207,8 +227,8 @@ private:
 } // namespace
 
 void write_tree_tar(int parent_fd, const std::string &name, const TreeTarNaming &naming, const TarSink &sink,
-                    const config::IdMap &ids) {
-    TreeTarWriter writer(sink, ids);
+                    const config::IdMap &ids, const FileSubstitutes &substitutes) {
+    TreeTarWriter writer(sink, ids, substitutes);
     writer.add_top(parent_fd, name, naming);
     writer.finish();
 }

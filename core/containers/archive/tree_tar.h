@@ -15,8 +15,11 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <sys/types.h>
+#include <utility>
 
 namespace berth::containers::archive {
 
@@ -30,6 +33,13 @@ struct TreeTarNaming {
     std::string child_prefix;
 };
 
+// Regular files of the tree whose content and metadata come from another
+// file, keyed by the (st_dev, st_ino) the tree shows for them: the host
+// path's file is opened when its entry is written, and its stat is the
+// entry's (a container's /etc/hosts is its own file, not the layers' empty
+// mount point).
+using FileSubstitutes = std::map<std::pair<dev_t, ino_t>, std::string>;
+
 // Write a complete tar of the object `name` in directory `parent_fd` (""
 // for parent_fd itself; a directory is written with its whole subtree) to
 // sink. Throws std::system_error / std::runtime_error on failure, in which
@@ -37,7 +47,7 @@ struct TreeTarNaming {
 // ids: under userns-remap, host owners are written as the container ids
 // they stand for.
 void write_tree_tar(int parent_fd, const std::string &name, const TreeTarNaming &naming, const TarSink &sink,
-                    const config::IdMap &ids = {});
+                    const config::IdMap &ids = {}, const FileSubstitutes &substitutes = {});
 
 // moby's archive naming for GET /containers/{id}/archive: the top entry is
 // named base (filepath.Base of the requested path, "." for "dir/."),

@@ -4,6 +4,7 @@
 
 #include "containers/service/container_events.h"
 #include "containers/service/service_internal.h"
+#include "containers/service/shared_init_layers.h"
 #include "containers/service/signals.h"
 #include "containers/spec/build_spec.h"
 #include "containers/spec/spec_errors.h"
@@ -742,6 +743,24 @@ void ContainerService::restore_all() {
         }
     }
     sweep_orphan_bundles();
+    sweep_orphan_init_layers();
+}
+
+// A shared init layer whose image top layer is gone: berthd died between
+// removing the one and the other (LayerStore's removal hook runs first).
+void ContainerService::sweep_orphan_init_layers() {
+    if (!images_) return;
+    std::set<std::string> tops;
+    for (const auto &rec : images_->layers().list()) tops.insert(rec.cache_id);
+    for (const auto &top : init_layers_->marked_tops()) {
+        if (tops.count(top) != 0) continue;
+        try {
+            init_layers_->forget(images_->layers().driver(), top);
+            spdlog::info("removed the init layer of a removed image layer {}", top.substr(0, 12));
+        } catch (const std::exception &e) {
+            spdlog::warn("removing the init layer of {}: {}", top.substr(0, 12), e.what());
+        }
+    }
 }
 
 // A bundle whose container has no record: berthd died between an

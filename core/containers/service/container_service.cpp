@@ -10,6 +10,7 @@
 #include "containers/service/container_files.h"
 #include "containers/service/create_config.h"
 #include "containers/service/init_layer.h"
+#include "containers/service/shared_init_layers.h"
 #include "containers/service/service_internal.h"
 #include "containers/spec/build_spec.h"
 #include "containers/spec/spec_errors.h"
@@ -19,7 +20,6 @@
 #include <spdlog/spdlog.h>
 
 #include <future>
-#include <sys/mman.h>
 #include <unistd.h>
 
 namespace berth::containers {
@@ -41,36 +41,6 @@ void remove_layers(images::LayerDriver &driver, const std::string &id) {
     }
 }
 
-// The init layer's mount points and /etc files, through apply_diff of a tar
-// decided against the image's read-only view (a view's unmount syncs
-// nothing: it has no upper layer). A base layer's view is its own directory.
-void fill_init_layer(images::LayerDriver &driver, const std::string &init_id, const std::string &image_top,
-                     const InitLayerFiles &files, const config::IdMap &ids) {
-    std::string tar;
-    if (image_top.empty()) {
-        tar = init_layer_tar("", files, ids);
-    } else {
-        const std::string view = driver.get(image_top);
-        try {
-            tar = init_layer_tar(view, files, ids);
-        } catch (...) {
-            driver.put(image_top);
-            throw;
-        }
-        driver.put(image_top);
-    }
-    images::UniqueFd fd(::memfd_create("berth-init-layer", MFD_CLOEXEC));
-    if (fd.get() < 0) throw InternalError(std::string("memfd_create: ") + std::strerror(errno));
-    for (size_t off = 0; off < tar.size();) {
-        const ssize_t n = ::write(fd.get(), tar.data() + off, tar.size() - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw InternalError(std::string("writing the init layer's tar: ") + std::strerror(errno));
-        off += static_cast<size_t>(n);
-    }
-    if (::lseek(fd.get(), 0, SEEK_SET) != 0) throw InternalError(std::string("lseek: ") + std::strerror(errno));
-    driver.apply_diff(init_id, image_top, fd.get());
-}
-
 } // namespace
 
 ContainerService::ContainerService(ContainerServiceConfig config, images::ImageService *images,
@@ -79,10 +49,24 @@ ContainerService::ContainerService(ContainerServiceConfig config, images::ImageS
     : cfg_(std::move(config)), images_(images), exec_(std::move(exec)), logs_(std::move(logs)),
       volumes_(std::move(volumes)), store_(std::make_unique<ContainerStore>(cfg_.data_root)) {
     for (const auto &e : store_->load_errors()) spdlog::warn("container store: {}", e);
+    // The shared init layers hold empty /etc files, as dockerd's init
+    // layers do: the container's own copies are bound over them at run time
+    // and read by `docker cp` (fs_provider).
+    init_layers_ = std::make_unique<SharedInitLayers>(
+        cfg_.data_root / "init-layers", [ids = cfg_.id_map](images::LayerDriver &driver, const std::string &id,
+                                                            const std::string &top) {
+            fill_init_layer(driver, id, top, {}, ids);
+        });
+    // An image's top layer takes its shared init layer with it.
+    if (images_)
+        images_->layers().set_removal_hook([this](const std::string &cache_id) {
+            init_layers_->forget(images_->layers().driver(), cache_id);
+        });
     worker_ = std::thread([this] { worker_loop(); });
 }
 
 ContainerService::~ContainerService() {
+    if (images_) images_->layers().set_removal_hook(nullptr);
     {
         std::lock_guard lock(mu_);
         stopping_ = true;
@@ -205,13 +189,16 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             if (mode.rfind("container:", 0) == 0) in.host.network_namespace_path = "/proc/self/ns/net";
             (void)spec::build_spec(in);
         }
-        // image ← <id>-init (mount points) ← <id> (the container's writes).
-        // The init layer is a read-only layer that apply_diff fills below:
-        // no writable mount, whose unmount would sync the whole upper file
-        // system (see init_layer.h).
+        // image ← init layer (mount points) ← <id> (the container's writes).
+        // The init layer is a read-only layer filled through apply_diff: no
+        // writable mount, whose unmount would sync the whole upper file
+        // system (see init_layer.h). It is the image's shared one
+        // (shared_init_layers.h); an image without layers gets <id>-init
+        // of its own, filled below with the container's /etc files.
         // On overlay2 the RW layer needs its parent to exist, not to be
-        // filled: it is made on another thread while the init layer is
-        // filled below, so its fsyncs overlap that work. A driver that
+        // filled: it is made on another thread while the /etc files (and
+        // an own init layer) are written below, so its fsyncs overlap that
+        // work. A driver that
         // copies the parent at create (btrfs snapshots it) makes it after.
         // Leaving the try block by an exception waits for it (the future's
         // destructor), so the clean-up below sees both layers as they are.
@@ -225,10 +212,17 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
         images::LayerCreateOptions layer_options;
         if (rw_layer_early && value_or<bool>(req.host_config, "AutoRemove", false))
             layer_options.storage_opts_json = R"({"volatile":"true"})";
-        driver.create(init_layer_id(c.id), req.top_layer_cache_id, false, layer_options);
+        const bool own_init_layer = req.top_layer_cache_id.empty();
+        std::string init_layer;
+        if (own_init_layer) {
+            init_layer = init_layer_id(c.id);
+            driver.create(init_layer, "", false, layer_options);
+        } else {
+            init_layer = init_layers_->ensure(driver, req.top_layer_cache_id);
+        }
         layer_made = true;
-        const auto make_rw_layer = [&driver, &rw_options = layer_options, id = c.id] {
-            driver.create(id, init_layer_id(id), true, rw_options);
+        const auto make_rw_layer = [&driver, &rw_options = layer_options, id = c.id, init_layer] {
+            driver.create(id, init_layer, true, rw_options);
         };
         std::future<void> rw_layer;
         if (rw_layer_early) rw_layer = std::async(std::launch::async, make_rw_layer);
@@ -257,8 +251,9 @@ ContainerService::CreateResult ContainerService::create(const std::string &name,
             for (const auto &p : {paths.hostname, paths.hosts, paths.resolv_conf})
                 if (::chown(p.c_str(), cfg_.id_map.root_uid(), cfg_.id_map.root_gid()) != 0)
                     throw InternalError("chown " + p.string() + ": " + std::strerror(errno));
-        fill_init_layer(driver, init_layer_id(c.id), req.top_layer_cache_id,
-                        {etc.hostname + "\n", hosts_text(etc), resolv_conf_text(etc)}, cfg_.id_map);
+        if (own_init_layer)
+            fill_init_layer(driver, init_layer, "", {etc.hostname + "\n", hosts_text(etc), resolv_conf_text(etc)},
+                            cfg_.id_map);
         if (rw_layer_early) rw_layer.get();
         else make_rw_layer();
         c.rw_layer = c.id;

@@ -219,6 +219,7 @@ private:
                        const std::function<void()> &before_record_removal = {}, bool keep_bundle = false);
     // At start-up, after restore: bundles in the exec root without a record.
     void sweep_orphan_bundles();
+    void sweep_orphan_init_layers();
     void notify();
     bool wait_for_exit(const std::string &id, uint64_t seq, std::chrono::milliseconds timeout);
     std::string shim_options(const Container &c) const;
@@ -237,6 +238,8 @@ private:
     network::ContainerNetworking *net_ = nullptr; // see set_networking
     events::EventLog *events_ = nullptr;          // see set_events
     std::unique_ptr<ContainerStore> store_;
+    // The images' shared init layers (shared_init_layers.h).
+    std::unique_ptr<class SharedInitLayers> init_layers_;
 
     mutable std::mutex mu_; // lives_, execs_, the Live fields not under op
     std::condition_variable changed_;

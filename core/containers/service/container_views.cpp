@@ -4,6 +4,7 @@
 #include "containers/service/container_service.h"
 
 #include "containers/service/init_layer.h"
+#include "containers/service/shared_init_layers.h"
 #include "containers/service/container_events.h"
 #include "containers/service/service_internal.h"
 #include "containers/store/ps_filter.h"
@@ -127,10 +128,17 @@ std::map<std::string, std::vector<std::string>> parse_filters(const std::string 
 
 // What a container's RW layer is diffed against: its init layer (dockerd's
 // layout), or the image's top layer for containers made before it existed.
+// The RW layer's parent: its own init layer (containers made before the
+// shared ones, or of an image without layers), else its image's shared init
+// layer, else (an image removed by force) its image's top layer.
 std::string diff_parent_of(images::ImageService &images, const Container &c) {
-    if (images.layers().driver().exists(init_layer_id(c.id))) return init_layer_id(c.id);
+    auto &driver = images.layers().driver();
+    if (driver.exists(init_layer_id(c.id))) return init_layer_id(c.id);
     if (auto img = images.images().find(c.image); img && !img->top_chain().empty())
-        if (auto rec = images.layers().get(img->top_chain())) return rec->cache_id;
+        if (auto rec = images.layers().get(img->top_chain())) {
+            const std::string shared = shared_init_layer_id(rec->cache_id);
+            return driver.exists(shared) ? shared : rec->cache_id;
+        }
     return {};
 }
 
@@ -469,6 +477,17 @@ ContainerFsProvider ContainerService::fs_provider() {
         fsh->paused = c.state.paused;
         fsh->readonly_rootfs = value_or<bool>(parse_object(c.host_config_json), "ReadonlyRootfs", false);
         fsh->rootfs = driver.get(c.rw_layer);
+        // What runc binds over the rootfs (container_files.h); a user mount
+        // on the same path wins in the container and is not in this view.
+        const auto user_mounted = [&c](const std::string &dest) {
+            for (const auto &m : c.mount_points)
+                if (m.destination == dest) return true;
+            return false;
+        };
+        for (const auto &[dest, host] : {std::pair<std::string, std::string>{"/etc/hostname", c.hostname_path},
+                                         {"/etc/hosts", c.hosts_path},
+                                         {"/etc/resolv.conf", c.resolv_conf_path}})
+            if (!host.empty() && !user_mounted(dest)) fsh->etc_files.emplace_back(dest, host);
         const std::string layer = c.rw_layer;
         fsh->write_diff_tar = [&driver, layer, parent](int fd) { driver.diff(layer, parent, fd); };
         fsh->changes_json = [&driver, layer, parent] { return driver.changes_json(layer, parent); };

@@ -179,9 +179,10 @@ std::string init_layer_tar(const std::string &image_root, const InitLayerFiles &
     // dockerd's init layer entries, in its order.
     for (const char *d : {"dev/pts", "dev/shm", "proc", "sys"}) tar.dir(d);
     tar.file("", ".dockerenv", nullptr);
-    tar.file("etc", "resolv.conf", &files.resolv_conf);
-    tar.file("etc", "hosts", &files.hosts);
-    tar.file("etc", "hostname", &files.hostname);
+    const auto content = [](const std::optional<std::string> &text) { return text ? &*text : nullptr; };
+    tar.file("etc", "resolv.conf", content(files.resolv_conf));
+    tar.file("etc", "hosts", content(files.hosts));
+    tar.file("etc", "hostname", content(files.hostname));
     tar.file("dev", "console", nullptr);
     tar.symlink("etc", "mtab", "/proc/mounts");
     return tar.finish();

@@ -13,6 +13,7 @@
 
 #include "config/id_map.h"
 
+#include <optional>
 #include <string>
 
 namespace berth::containers {
@@ -20,11 +21,13 @@ namespace berth::containers {
 // The init layer's cache id for a container.
 inline std::string init_layer_id(const std::string &container_id) { return container_id + "-init"; }
 
-// The content of the /etc mount points in the init layer: what is bound over
-// them, so `docker cp` of /etc/hostname, which reads the layers and not the
-// container's mounts, finds what the container sees.
+// The /etc mount points of the init layer. nullopt: dockerd's empty mount
+// point where the image lacks the file, the image's own file kept (an
+// image's shared init layer, shared_init_layers.h); a value: that content,
+// also over the image's file (the own init layer of a container of an image
+// without layers, so the layers hold what is bound over them).
 struct InitLayerFiles {
-    std::string hostname, hosts, resolv_conf;
+    std::optional<std::string> hostname, hosts, resolv_conf;
 };
 
 // The init layer as an uncompressed tar for apply_diff, decided against
@@ -32,7 +35,8 @@ struct InitLayerFiles {
 // image without layers). Every path is resolved with the view as "/", so an
 // image's symlinks cannot lead outside it. What the image lacks is added (owned by the container's
 // root, id 0 in the tar; apply_diff maps it); the /etc files the image has
-// as regular files get the new content and keep their mode and owner; any
+// as regular files get the new content, when `files` gives one, and keep
+// their mode and owner; any
 // other entry the image has stays as it is, and nothing is put below an
 // image symlink. The directories holding added entries carry the image's
 // own mode, owner and time (a mounted fill's copy-up keeps them too); ids

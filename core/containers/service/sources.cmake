@@ -13,6 +13,7 @@ set(BERTH_CONTAINER_SERVICE_SOURCES
   containers/service/create_config.cpp
   containers/service/exec_client.cpp
   containers/service/init_layer.cpp
+  containers/service/shared_init_layers.cpp
   containers/service/log_client.cpp
   containers/service/mount_plan.cpp
   containers/service/restart_policy.cpp
