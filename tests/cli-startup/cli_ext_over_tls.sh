@@ -44,17 +44,17 @@ assert_contains "$OUT" "err" "run stderr over TLS"
 note "exec and cp both ways over TLS"
 bt run -d --network none --name "$P-cp" busybox sleep 300
 assert_eq 0 "$RC" "run -d over TLS (output: $OUT)"
-bt exec "$P-cp" sh -c 'mkdir -p /work && echo $((6*7))'
+bt exec "$P-cp" sh -c 'mkdir -p /copied && echo $((6*7))'
 assert_eq 0 "$RC" "exec over TLS (output: $OUT)"
 assert_eq 42 "$OUT" "exec output over TLS"
 mkdir -p "$T/src/sub"
 echo "file one" >"$T/src/one.txt"
 echo "file two" >"$T/src/sub/two.txt"
-bt cp "$T/src" "$P-cp:/work/"
+bt cp "$T/src" "$P-cp:/copied/"
 assert_eq 0 "$RC" "cp into the container over TLS (output: $OUT)"
-bt exec "$P-cp" cat /work/src/sub/two.txt
+bt exec "$P-cp" cat /copied/src/sub/two.txt
 assert_eq "file two" "$OUT" "the copied tree's file inside the container"
-bt cp "$P-cp:/work/src" "$T/back"
+bt cp "$P-cp:/copied/src" "$T/back"
 assert_eq 0 "$RC" "cp out of the container over TLS (output: $OUT)"
 assert_eq "file one" "$(cat "$T/back/one.txt")" "copied back: one.txt"
 assert_eq "file two" "$(cat "$T/back/sub/two.txt")" "copied back: sub/two.txt"
