@@ -4,7 +4,8 @@
 # berthd: ordinary requests (DaemonClient's Asio adapter over the module's
 # TLS stream), hijacked attach and exec, cp both ways (the module's tars),
 # build from a directory and from a Dockerfile on stdin; then a certificate
-# for another host name is refused with the module's message.
+# for another host name is refused with the module's message. Over the unix
+# socket, the everyday commands run from a copy of berth without the module.
 # Not here: `run -i` over TLS, whose end of stdin (a TLS close_notify) berthd
 # does not pass on to the container yet; the stock docker CLI hangs the same.
 IT=$(cd "$(dirname "$0")/../integration" && pwd)
@@ -74,6 +75,31 @@ out=$(printf 'FROM busybox\nRUN echo built-from-stdin >/stdin.txt\n' |
 bt run --rm --network none "$P-stdin" cat /stdin.txt
 assert_eq "built-from-stdin" "$OUT" "the image built from a stdin Dockerfile"
 bt rmi "$P-ctx" "$P-stdin"
+
+note "over the unix socket, run --rm, exec, ps and images never load the module"
+# A copy of berth with no lib/berth beside it: any load would fail loudly.
+mkdir -p "$T/bare/bin"
+cp "$BERTH" "$T/bare/bin/berth"
+bare() {
+    RC=0
+    OUT=$("$T/bare/bin/berth" -H "$HOST" "$@" 2>&1) || RC=$?
+}
+bare run --rm --network none busybox sh -c 'echo plain'
+assert_eq 0 "$RC" "run --rm without the module (output: $OUT)"
+assert_eq plain "$OUT" "run --rm output without the module"
+bare run -d --network none --name "$P-bare" busybox sleep 300
+assert_eq 0 "$RC" "run -d without the module (output: $OUT)"
+bare exec "$P-bare" echo inside
+assert_eq inside "$OUT" "exec without the module (status $RC)"
+bare ps
+assert_contains "$OUT" "$P-bare" "ps without the module (status $RC)"
+bare images
+assert_contains "$OUT" "busybox" "images without the module (status $RC)"
+bare cp "$T/src" "$P-bare:/"
+assert_eq 1 "$RC" "cp without the module (output: $OUT)"
+assert_contains "$OUT" "berth: cannot load $T/bare/lib/berth/libberth-cli-ext.so" "cp without the module"
+bare rm -f "$P-bare"
+assert_eq 0 "$RC" "rm -f without the module (output: $OUT)"
 
 note "dialled by a DNS name the certificate holds (SNI and host name check)"
 RC=0
