@@ -2,8 +2,10 @@
 # container-bench-lib.sh — what the container benchmarks share, sourced by
 # bench/run-vs-runc.sh and bench/container-memory.sh:
 #   bench_init BUILD_DIR NAME  checks (root, tools), a work dir, the EXIT trap
-#   bench_berthd               a berthd on a socket in the work dir, with
-#                              busybox:latest imported (no internet)
+#   bench_berthd               a berthd on a socket in the work dir, its
+#                              data root on a fresh journaled ext4 (see
+#                              bench_data_root), with busybox:latest
+#                              imported (no internet)
 #   cli ARGS...                `berth ARGS` when the berth CLI has container
 #                              commands, else the stock docker CLI; CLI_NAME
 #                              says which
@@ -67,6 +69,24 @@ bench_cleanup() {
     done
 }
 
+# bench_data_root — where berthd keeps its data: by default a fresh ext4
+# with a journal (a 2 GiB sparse file on a loop device in the work dir),
+# which is what a Debian host's ext4 is. BENCH_DATA_FS=host keeps it on the
+# work dir's own file system instead. (The development VM's root file
+# system is ext4 without a journal: there every inode allocation scans the
+# inodes deleted in the last minutes, which costs a run --rm ~7 ms more than
+# on a journaled ext4; bench/README.md has both numbers. Bare runc writes no
+# data root and is not affected.)
+bench_data_root() {
+    data_root=$work/data
+    [ "${BENCH_DATA_FS:-ext4}" = host ] && return 0
+    command -v mkfs.ext4 >/dev/null || { echo "needs mkfs.ext4 (or BENCH_DATA_FS=host)" >&2; exit 2; }
+    truncate -s 2G "$work/data.ext4"
+    mkfs.ext4 -q -F "$work/data.ext4"
+    mkdir -p "$data_root"
+    mount -o loop "$work/data.ext4" "$data_root"
+}
+
 # bench_berthd [FLAGS...] — FLAGS replace the default "--bridge none" (no
 # default bridge: a daemon on the host's own namespace must not make
 # berth0); BENCH_LAUNCH (an array, e.g. nsenter --net=...) runs before it.
@@ -74,7 +94,8 @@ bench_berthd() {
     sock=$work/berth.sock
     local flags=("$@")
     [ ${#flags[@]} -gt 0 ] || flags=(--bridge none)
-    "${BENCH_LAUNCH[@]}" "$berthd" "${flags[@]}" --data-root "$work/data" --exec-root "$run_dir" \
+    bench_data_root
+    "${BENCH_LAUNCH[@]}" "$berthd" "${flags[@]}" --data-root "$data_root" --exec-root "$run_dir" \
         -H "unix://$sock" >"$work/berthd.log" 2>&1 &
     berthd_pid=$!
     bench_pids+=("$berthd_pid")
