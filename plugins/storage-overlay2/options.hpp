@@ -28,7 +28,7 @@ DriverOptions parse_driver_options(const char *config_json);
 // The per-layer options of create that the driver honours.
 struct CreateOptions {
     // "volatile": "true" — the layer need not survive a host crash
-    // (berthd: the init and RW layers of a container removed at its exit),
+    // (berthd: the RW layer of a container removed at its exit),
     // so it is made without fsyncs (a kill -9 still finds it whole or
     // absent: the rename into place is atomic), and its rw mounts use
     // overlay's volatile option: no sync of the whole upper file system at
